@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The whole test run behind `make test`:
+#   1. every suite of the main build (unit, integration, slow)
+#   2. the unit suites again in an ASan+UBSan build
+#   3. every libFuzzer target for a bounded time in a clang build
+# then one closing summary line; exits non-zero if anything failed.
+#
+# usage: run-tests.sh [--only-asan|--only-fuzz] BUILD ASAN_BUILD FUZZ_BUILD
+set -uo pipefail
+
+mode=all
+case "${1:-}" in --only-asan) mode=asan; shift ;; --only-fuzz) mode=fuzz; shift ;; esac
+build=${1:-build}
+asan=${2:-build-asan}
+fuzz=${3:-build-fuzz}
+jobs=$(nproc)
+werror=()
+[[ -n "${CI:-}" ]] && werror=(--werror)
+
+status=0
+stages=()
+start=$(date +%s)
+
+stage() {  # stage NAME BUILD_DIR meson-test-args...
+  local name=$1 dir=$2; shift 2
+  echo
+  echo "=== $name ==="
+  local t0=$(date +%s)
+  if meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes "$jobs" "$@"; then
+    stages+=("$name: ok ($(( $(date +%s) - t0 ))s)")
+  else
+    stages+=("$name: FAILED ($(( $(date +%s) - t0 ))s)")
+    status=1
+  fi
+}
+
+if [[ $mode == all ]]; then
+  stage "all suites ($build)" "$build"
+fi
+
+if [[ $mode == all || $mode == asan ]]; then
+  echo; echo "=== building unit tests with ASan+UBSan ($asan) ==="
+  if [[ ! -f $asan/build.ninja ]]; then
+    meson setup "$asan" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dbench=false "${werror[@]}" || status=1
+  fi
+  if meson compile -C "$asan" -j "$jobs" unit-tests; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      stage "unit suites under ASan+UBSan ($asan)" "$asan" --suite unit
+  else
+    stages+=("ASan build: FAILED"); status=1
+  fi
+fi
+
+if [[ $mode == all || $mode == fuzz ]]; then
+  echo; echo "=== building libFuzzer targets with clang ($fuzz) ==="
+  if [[ ! -f $fuzz/build.ninja ]]; then
+    CXX=clang++ CC=clang meson setup "$fuzz" --buildtype=debugoptimized -Dfuzz=true -Dbench=false \
+      -Db_sanitize=address,undefined -Db_lundef=false -Dcpp_args=-fsanitize=fuzzer-no-link || status=1
+  fi
+  if meson introspect "$fuzz" --targets 2>/dev/null | grep -q '"fuzz_'; then
+    if meson compile -C "$fuzz" -j "$jobs" fuzzers; then
+      stage "fuzzers, bounded time ($fuzz)" "$fuzz" --suite fuzz
+    else
+      stages+=("fuzz build: FAILED"); status=1
+    fi
+  else
+    stages+=("fuzzers: none registered yet")
+  fi
+fi
+
+# Closing summary, counted from meson's logs of the runs above.
+python3 - "$build" "$asan" "$fuzz" "$mode" <<'PY'
+import json, os, sys
+builds, mode = sys.argv[1:4], sys.argv[4]
+want = {"all": builds, "asan": builds[1:2], "fuzz": builds[2:3]}[mode]
+passed = failed = skipped = 0
+for b in want:
+    log = os.path.join(b, "meson-logs", "testlog.json")
+    if not os.path.exists(log):
+        continue
+    for line in open(log):
+        try:
+            r = json.loads(line)
+        except ValueError:
+            continue
+        res = r.get("result", "")
+        if res in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif res == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+print()
+print(f"make test: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+echo "--- stages ---"
+printf '  %s\n' "${stages[@]}"
+echo "total $(( $(date +%s) - start ))s"
+exit $status
