@@ -1,0 +1,323 @@
+#pragma once
+// Datapath: the facade the OpenFlow agent (control thread) drives.
+//
+// What it is: ports, per-core workers, the authoritative OpenFlow 1.0 flow
+// table and the OF1.0 packet buffers, behind plain C++ calls over values
+// (of::Match, of::ActionList, and the request/answer structs below, whose
+// field names follow the spec's ofp_* structs one for one so the agent can
+// copy them to and from oflib/wire's message values).
+//
+// Threads: every method is called on ONE control thread (the agent's). The
+// workers started by start() only read their own replicas and rings. Events
+// for the controller (PACKET_IN, FLOW_REMOVED, PORT_STATUS) are handed to the
+// EventHandler on the control thread: FLOW_REMOVED from flow_mod() and
+// expire_flows(), PORT_STATUS from port_mod() and poll_control() (link
+// changes), PACKET_IN from poll_control() (which drains the workers' rings).
+//
+// Barriers: every change the control thread makes (flow_mod, port_mod,
+// set_config) gets an epoch. barrier_epoch() returns the newest; when
+// epoch_reached(e) is true every worker has applied every change up to e, so
+// the agent may send OFPT_BARRIER_REPLY. A typical agent loop:
+//
+//   dp.poll_control(64);             // PacketIns and port changes -> handler
+//   dp.expire_flows();               // idle/hard timeouts -> FLOW_REMOVED
+//   for (auto& b : pending_barriers) if (dp.epoch_reached(b.epoch)) reply(b);
+//
+// Time comes from a Clock so tests can drive timeouts with FakeClock.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "oflib/packet/addr.h"
+#include "oflib/wire/action.h"
+#include "oflib/wire/constants.h"
+#include "oflib/wire/errors.h"
+#include "oflib/wire/match.h"
+
+namespace ofkit::dp {
+
+// ---- time -------------------------------------------------------------------
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual uint64_t now_ns() const = 0;  // monotonic; may be read by workers
+};
+
+// CLOCK_MONOTONIC.
+class SystemClock final : public Clock {
+ public:
+  uint64_t now_ns() const override;
+};
+
+// A clock the test moves by hand. Safe to read from workers.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(uint64_t start_ns = 1'000'000'000) : now_(start_ns) {}
+  uint64_t now_ns() const override { return now_.load(std::memory_order_relaxed); }
+  void set_ns(uint64_t t) { now_.store(t, std::memory_order_relaxed); }
+  void advance_ns(uint64_t d) { set_ns(now_ns() + d); }
+  void advance_sec(double s) { advance_ns(static_cast<uint64_t>(s * 1e9)); }
+
+ private:
+  std::atomic<uint64_t> now_;
+};
+
+// ---- configuration ----------------------------------------------------------
+
+struct DatapathConfig {
+  uint64_t datapath_id = 0;           // 0: derived from the first port's MAC
+  unsigned workers = 1;               // worker threads (one per core)
+  size_t flow_capacity = 65536;       // more flows -> OFPFMFC_ALL_TABLES_FULL
+  size_t emergency_capacity = 1024;   // OFPFF_EMERG entries
+  uint32_t buffer_count = 256;        // OF1.0 packet buffers (n_buffers)
+  uint64_t buffer_timeout_ns = 5'000'000'000;  // an unclaimed buffer expires
+  uint32_t miss_rate_pps = 10000;     // PacketIns per port per worker per second (0: unlimited)
+  uint32_t miss_burst = 1000;         // token bucket depth for the above
+  // Port specs in order; port numbers are 1, 2, ... in this order:
+  //   "pcap:eth0"                      libpcap live capture + injection
+  //   "file:in.pcap,out=out.pcap"      RX from a trace, TX to a trace (either may be absent)
+  //   "mem:NAME"                       in-memory port (tests, benchmarks; see ports/memory_port.h)
+  //   "dpdk:N"                         DPDK ethdev port id N (after init_dpdk(); OFKIT_HAVE_DPDK)
+  std::vector<std::string> ports;
+  // ofp_desc_stats strings.
+  std::string mfr_desc = "ofkit";
+  std::string hw_desc = "ofdp software switch";
+  std::string sw_desc = "ofkit ofdp";
+  std::string serial_num = "None";
+  std::string dp_desc = "ofdp";
+  const Clock* clock = nullptr;       // nullptr: SystemClock
+};
+
+// ---- values (field names follow the OF1.0 structs) --------------------------
+
+struct PortInfo {  // struct ofp_phy_port
+  uint16_t port_no = 0;
+  MacAddr hw_addr;
+  std::string name;  // at most 15 characters on the wire
+  uint32_t config = 0;  // OFPPC_*
+  uint32_t state = 0;   // OFPPS_*
+  uint32_t curr = 0, advertised = 0, supported = 0, peer = 0;  // OFPPF_*
+};
+
+struct Features {  // struct ofp_switch_features
+  uint64_t datapath_id = 0;
+  uint32_t n_buffers = 0;
+  uint8_t n_tables = 1;
+  uint32_t capabilities = 0;  // OFPC_*
+  uint32_t actions = 0;       // bit (1 << OFPAT_*) per supported action
+  std::vector<PortInfo> ports;
+};
+
+struct SwitchConfig {  // struct ofp_switch_config
+  uint16_t flags = of::config_flags::kFragNormal;
+  uint16_t miss_send_len = of::kDefaultMissSendLen;
+};
+
+struct FlowModRequest {  // struct ofp_flow_mod
+  of::Match match;
+  uint64_t cookie = 0;
+  of::FlowModCommand command = of::FlowModCommand::kAdd;
+  uint16_t idle_timeout = 0;
+  uint16_t hard_timeout = 0;
+  uint16_t priority = of::kDefaultPriority;
+  uint32_t buffer_id = of::kNoBuffer;
+  uint16_t out_port = of::port::kNone;
+  uint16_t flags = 0;  // OFPFF_*
+  of::ActionList actions;
+};
+
+struct PacketOutRequest {  // struct ofp_packet_out
+  uint32_t buffer_id = of::kNoBuffer;
+  uint16_t in_port = of::port::kNone;
+  of::ActionList actions;
+  std::span<const uint8_t> data;  // used when buffer_id == OFP_NO_BUFFER
+};
+
+struct PortModRequest {  // struct ofp_port_mod
+  uint16_t port_no = 0;
+  MacAddr hw_addr;
+  uint32_t config = 0;
+  uint32_t mask = 0;
+  uint32_t advertise = 0;
+};
+
+struct PacketInEvent {  // struct ofp_packet_in
+  uint32_t buffer_id = of::kNoBuffer;
+  uint16_t total_len = 0;
+  uint16_t in_port = 0;
+  of::PacketInReason reason = of::PacketInReason::kNoMatch;
+  std::vector<uint8_t> data;  // the first miss_send_len (or max_len) bytes
+};
+
+struct FlowRemovedEvent {  // struct ofp_flow_removed
+  of::Match match;
+  uint64_t cookie = 0;
+  uint16_t priority = 0;
+  of::FlowRemovedReason reason = of::FlowRemovedReason::kDelete;
+  uint32_t duration_sec = 0;
+  uint32_t duration_nsec = 0;
+  uint16_t idle_timeout = 0;
+  uint64_t packet_count = 0;
+  uint64_t byte_count = 0;
+};
+
+struct PortStatusEvent {  // struct ofp_port_status
+  of::PortReason reason = of::PortReason::kModify;
+  PortInfo desc;
+};
+
+using Event = std::variant<PacketInEvent, FlowRemovedEvent, PortStatusEvent>;
+using EventHandler = std::function<void(Event&&)>;
+
+struct FlowStatsRequest {  // struct ofp_flow_stats_request (and aggregate)
+  of::Match match;
+  uint8_t table_id = 0xff;  // 0xff: all tables
+  uint16_t out_port = of::port::kNone;
+};
+
+struct FlowStatsEntry {  // struct ofp_flow_stats
+  uint8_t table_id = 0;
+  of::Match match;
+  uint32_t duration_sec = 0;
+  uint32_t duration_nsec = 0;
+  uint16_t priority = 0;
+  uint16_t idle_timeout = 0;
+  uint16_t hard_timeout = 0;
+  uint64_t cookie = 0;
+  uint64_t packet_count = 0;
+  uint64_t byte_count = 0;
+  of::ActionList actions;
+};
+
+struct AggregateStats {  // struct ofp_aggregate_stats_reply
+  uint64_t packet_count = 0;
+  uint64_t byte_count = 0;
+  uint32_t flow_count = 0;
+};
+
+struct TableStatsEntry {  // struct ofp_table_stats
+  uint8_t table_id = 0;
+  std::string name;
+  uint32_t wildcards = 0;
+  uint32_t max_entries = 0;
+  uint32_t active_count = 0;
+  uint64_t lookup_count = 0;
+  uint64_t matched_count = 0;
+};
+
+struct PortStatsEntry {  // struct ofp_port_stats (unsupported counters are all-ones per spec)
+  uint16_t port_no = 0;
+  uint64_t rx_packets = 0, tx_packets = 0, rx_bytes = 0, tx_bytes = 0;
+  uint64_t rx_dropped = 0, tx_dropped = 0, rx_errors = 0, tx_errors = 0;
+  uint64_t rx_frame_err = 0, rx_over_err = 0, rx_crc_err = 0, collisions = 0;
+};
+
+struct QueueStatsEntry {  // struct ofp_queue_stats
+  uint16_t port_no = 0;
+  uint32_t queue_id = 0;
+  uint64_t tx_bytes = 0, tx_packets = 0, tx_errors = 0;
+};
+
+struct DescStats {  // struct ofp_desc_stats
+  std::string mfr_desc, hw_desc, sw_desc, serial_num, dp_desc;
+};
+
+// Observability: sums over workers (and the control thread).
+struct DatapathCounters {
+  uint64_t rx_packets = 0;
+  uint64_t tx_packets = 0;
+  uint64_t drops_malformed = 0;     // frames too short / unparsable
+  uint64_t drops_no_action = 0;     // matched a flow with no output (explicit drop)
+  uint64_t drops_port_config = 0;   // NO_RECV / NO_FWD / PORT_DOWN
+  uint64_t drops_tx = 0;            // a port's TX queue was full
+  uint64_t drops_ring_full = 0;     // PacketIn ring to the agent was full
+  uint64_t table_misses = 0;
+  uint64_t packet_ins_sent = 0;
+  uint64_t packet_ins_rate_limited = 0;
+  uint64_t emc_hits = 0;
+  uint64_t classifier_hits = 0;
+  uint64_t flow_mods = 0;
+  uint64_t flows = 0;               // installed now
+};
+
+// ---- the facade -------------------------------------------------------------
+
+class Datapath {
+ public:
+  // Opens the ports named in config.ports; on failure returns nullptr and
+  // sets *error to a message naming the port. Workers are not started yet.
+  static std::unique_ptr<Datapath> create(const DatapathConfig& config, std::string* error);
+  virtual ~Datapath() = default;
+
+  // Starts config.workers worker threads polling the ports. Without start()
+  // nothing is forwarded, but every control call still works (tests).
+  virtual void start() = 0;
+  // Stops and joins the workers and flushes every port's TX. Idempotent.
+  virtual void stop() = 0;
+
+  virtual void set_event_handler(EventHandler handler) = 0;
+
+  // OFPT_FEATURES_REQUEST / GET_CONFIG / SET_CONFIG.
+  virtual Features features() const = 0;
+  virtual SwitchConfig get_config() const = 0;
+  virtual void set_config(const SwitchConfig& config) = 0;
+
+  // OFPT_FLOW_MOD. Errors are the OFPT_ERROR to send (OFPFMFC_OVERLAP,
+  // OFPFMFC_ALL_TABLES_FULL, OFPFMFC_BAD_EMERG_TIMEOUT, OFPBAC_*,
+  // OFPBRC_BUFFER_UNKNOWN — the last after the flow was installed, as
+  // Open vSwitch does). Deletions emit FLOW_REMOVED (reason DELETE) for
+  // flows with OFPFF_SEND_FLOW_REM through the handler.
+  virtual of::Result<void> flow_mod(const FlowModRequest& request) = 0;
+
+  // OFPT_PACKET_OUT: runs the actions on the buffered packet or the data,
+  // transmitting from the control thread's TX queue. OFPP_TABLE looks the
+  // packet up in the flow table.
+  virtual of::Result<void> packet_out(const PacketOutRequest& request) = 0;
+
+  // OFPT_PORT_MOD. Emits PORT_STATUS (MODIFY) when the config changed.
+  virtual of::Result<void> port_mod(const PortModRequest& request) = 0;
+
+  // OFPT_STATS_REQUEST bodies.
+  virtual DescStats desc_stats() const = 0;
+  virtual std::vector<FlowStatsEntry> flow_stats(const FlowStatsRequest& request) const = 0;
+  virtual AggregateStats aggregate_stats(const FlowStatsRequest& request) const = 0;
+  virtual std::vector<TableStatsEntry> table_stats() const = 0;
+  // port_no OFPP_NONE: every port. An unknown port yields an empty list.
+  virtual std::vector<PortStatsEntry> port_stats(uint16_t port_no) const = 0;
+  // port_no OFPP_ALL and/or queue_id OFPQ_ALL select all; one queue (id 0) per port.
+  virtual of::Result<std::vector<QueueStatsEntry>> queue_stats(uint16_t port_no,
+                                                               uint32_t queue_id) const = 0;
+
+  // Barriers (see the top of this file).
+  virtual uint64_t barrier_epoch() const = 0;
+  virtual bool epoch_reached(uint64_t epoch) const = 0;
+
+  // Drains up to `budget` PacketIns from the workers' rings (buffering each
+  // packet and handing PacketInEvents to the handler) and reports link state
+  // changes as PORT_STATUS. Returns the number of events handed out.
+  virtual size_t poll_control(size_t budget) = 0;
+
+  // Removes flows whose idle or hard timeout passed (FLOW_REMOVED for those
+  // with SEND_FLOW_REM) and releases expired packet buffers. Cheap to call
+  // often (e.g. every 100 ms); timeouts are accurate to the call interval.
+  virtual void expire_flows() = 0;
+
+  // True when every port with finite input (file ports) has delivered all
+  // its frames and the workers have processed them (for --exit-on-eof).
+  virtual bool inputs_exhausted() const = 0;
+
+  virtual DatapathCounters counters() const = 0;
+  // Human-readable counters per port and per worker (SIGUSR1, control socket).
+  virtual std::string counters_text() const = 0;
+  // One line per flow in ovs-ofctl dump-flows style (control socket).
+  virtual std::string dump_flows_text() const = 0;
+};
+
+}  // namespace ofkit::dp
