@@ -1,22 +1,168 @@
 #include "pcap/trace_file.h"
 
-namespace ofkit::pcap {
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, std::string* error) {
-  char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* h = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
-  if (h == nullptr) {
-    if (error) *error = path + ": " + errbuf;
-    return nullptr;
-  }
-  return std::unique_ptr<TraceReader>(new TraceReader(h));
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace ofkit::pcap {
+namespace {
+
+// Classic pcap file header and record header (both 4-byte aligned fields in
+// the file's byte order, see the pcap format draft, section 4 and 5).
+constexpr size_t kFileHeaderLen = 24;
+constexpr size_t kRecordHeaderLen = 16;
+constexpr uint32_t kMagicMicro = 0xa1b2c3d4;
+constexpr uint32_t kMagicNano = 0xa1b23c4d;
+constexpr uint32_t kLinkTypeEthernet = 1;  // LINKTYPE_ETHERNET == DLT_EN10MB
+
+inline uint32_t load32(const uint8_t* p, bool swapped) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return swapped ? __builtin_bswap32(v) : v;
 }
 
-TraceReader::~TraceReader() { pcap_close(handle_); }
+}  // namespace
 
-int TraceReader::link_type() const { return pcap_datalink(handle_); }
+std::string link_type_name(int dlt) {
+  const char* name = pcap_datalink_val_to_name(dlt);
+  const char* desc = pcap_datalink_val_to_description(dlt);
+  std::string s = name ? name : "unknown";
+  s += " (";
+  if (desc) {
+    s += desc;
+    s += ", ";
+  }
+  s += "DLT " + std::to_string(dlt) + ")";
+  return s;
+}
 
-ReadStatus TraceReader::next(TraceFrame* frame) {
+std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, std::string* error,
+                                               const OpenOptions& options) {
+  std::unique_ptr<TraceReader> r(new TraceReader());
+  r->path_ = path;
+  r->options_ = options;
+  std::string err;
+  bool ok = false;
+  if (options.backend == OpenOptions::Backend::kAuto) ok = r->open_mapped(&err);
+  if (!ok && err.empty()) ok = r->open_libpcap(&err);
+  if (ok && options.require_ethernet && r->link_type_ != DLT_EN10MB) {
+    err = path + ": link type " + link_type_name(r->link_type_) +
+          " is not Ethernet; only Ethernet (EN10MB) captures can be forwarded";
+    ok = false;
+  }
+  if (!ok) {
+    if (error) *error = err;
+    return nullptr;
+  }
+  return r;
+}
+
+// Maps PATH if it is a classic Ethernet pcap. Returns false with *error empty
+// when the file is something else (libpcap then gets to try), false with
+// *error set when the file cannot be opened at all.
+bool TraceReader::open_mapped(std::string* error) {
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = path_ + ": " + std::strerror(errno);
+    return false;
+  }
+  struct stat st = {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < static_cast<off_t>(kFileHeaderLen)) {
+    ::close(fd);
+    return false;  // pipes, devices, short files: libpcap's messages are fine
+  }
+  const size_t len = static_cast<size_t>(st.st_size);
+  void* m = mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (m == MAP_FAILED) return false;
+  const auto* p = static_cast<const uint8_t*>(m);
+  uint32_t magic;
+  std::memcpy(&magic, p, 4);
+  bool swapped = false, nano = false;
+  if (magic == kMagicMicro || magic == kMagicNano) {
+    nano = magic == kMagicNano;
+  } else if (__builtin_bswap32(magic) == kMagicMicro || __builtin_bswap32(magic) == kMagicNano) {
+    swapped = true;
+    nano = __builtin_bswap32(magic) == kMagicNano;
+  } else {
+    munmap(m, len);
+    return false;
+  }
+  const uint32_t version = load32(p + 4, swapped);
+  const uint32_t link = load32(p + 20, swapped) & 0x03ffffff;  // low bits: LINKTYPE; high: FCS info
+  if ((version & 0xffff) != 2 || link != kLinkTypeEthernet) {
+    munmap(m, len);
+    return false;  // libpcap knows the LINKTYPE -> DLT mapping and old versions
+  }
+  madvise(m, len, MADV_SEQUENTIAL);
+  map_ = p;
+  map_len_ = len;
+  pos_ = kFileHeaderLen;
+  swapped_ = swapped;
+  nanosecond_file_ = nano;
+  link_type_ = DLT_EN10MB;
+  return true;
+}
+
+bool TraceReader::open_libpcap(std::string* error) {
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  handle_ = pcap_open_offline_with_tstamp_precision(path_.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  if (handle_ == nullptr) {
+    *error = path_ + ": " + errbuf;
+    return false;
+  }
+  link_type_ = pcap_datalink(handle_);
+  return true;
+}
+
+TraceReader::~TraceReader() {
+  if (map_ != nullptr) munmap(const_cast<uint8_t*>(map_), map_len_);
+  if (handle_ != nullptr) pcap_close(handle_);
+}
+
+ReadStatus TraceReader::fail(uint64_t offset, const std::string& why) {
+  error_ = path_ + ": damaged at frame " + std::to_string(frames_ + 1) + " (byte offset " +
+           std::to_string(offset) + "): " + why;
+  status_ = ReadStatus::kError;
+  return status_;
+}
+
+ReadStatus TraceReader::next_mapped(TraceFrame* frame) {
+  if (status_ != ReadStatus::kFrame) return status_;
+  const size_t left = map_len_ - pos_;
+  if (left < kRecordHeaderLen) {
+    if (left == 0) return status_ = ReadStatus::kEnd;
+    return fail(pos_, "record header truncated (" + std::to_string(left) + " of 16 bytes present)");
+  }
+  const uint8_t* h = map_ + pos_;
+  const uint32_t caplen = load32(h + 8, swapped_);
+  if (caplen > kMaxRecordLen) {
+    return fail(pos_, "record length " + std::to_string(caplen) + " is larger than the maximum " +
+                          std::to_string(kMaxRecordLen));
+  }
+  if (left - kRecordHeaderLen < caplen) {
+    return fail(pos_, "record truncated (" + std::to_string(left - kRecordHeaderLen) + " of " +
+                          std::to_string(caplen) + " captured bytes present)");
+  }
+  const uint64_t sec = load32(h, swapped_);
+  const uint64_t frac = load32(h + 4, swapped_);
+  frame->timestamp_ns = sec * 1000000000ull + (nanosecond_file_ ? frac : frac * 1000ull);
+  frame->orig_len = load32(h + 12, swapped_);
+  frame->data = std::span<const uint8_t>(h + kRecordHeaderLen, caplen);
+  pos_ += kRecordHeaderLen + caplen;
+  ++frames_;
+  return ReadStatus::kFrame;
+}
+
+ReadStatus TraceReader::next_libpcap(TraceFrame* frame) {
+  if (status_ != ReadStatus::kFrame) return status_;
+  FILE* f = pcap_file(handle_);
+  const long offset = f ? std::ftell(f) : -1;
   struct pcap_pkthdr* hdr = nullptr;
   const u_char* bytes = nullptr;
   const int rc = pcap_next_ex(handle_, &hdr, &bytes);
@@ -28,14 +174,40 @@ ReadStatus TraceReader::next(TraceFrame* frame) {
     ++frames_;
     return ReadStatus::kFrame;
   }
-  if (rc == PCAP_ERROR_BREAK) return ReadStatus::kEnd;
-  error_ = std::string("after frame ") + std::to_string(frames_) + ": " + pcap_geterr(handle_);
-  return ReadStatus::kError;
+  if (rc == PCAP_ERROR_BREAK) return status_ = ReadStatus::kEnd;
+  return fail(offset < 0 ? 0 : static_cast<uint64_t>(offset), pcap_geterr(handle_));
 }
 
-std::unique_ptr<TraceWriter> TraceWriter::create(const std::string& path, std::string* error,
-                                                 int link_type, int snaplen) {
-  pcap_t* h = pcap_open_dead_with_tstamp_precision(link_type, snaplen, PCAP_TSTAMP_PRECISION_NANO);
+size_t TraceReader::next_burst(TraceFrame* frames, size_t max) {
+  size_t n = 0;
+  while (n < max && next(&frames[n]) == ReadStatus::kFrame) ++n;
+  return n;
+}
+
+bool TraceReader::rewind() {
+  frames_ = 0;
+  status_ = ReadStatus::kFrame;
+  error_.clear();
+  if (map_ != nullptr) {
+    pos_ = kFileHeaderLen;
+    return true;
+  }
+  pcap_close(handle_);
+  handle_ = nullptr;
+  std::string err;
+  if (!open_libpcap(&err)) {
+    error_ = err;
+    status_ = ReadStatus::kError;
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<TraceWriter> TraceWriter::create(const std::string& path, std::string* error, int link_type,
+                                                 int snaplen, Precision precision) {
+  pcap_t* h = pcap_open_dead_with_tstamp_precision(
+      link_type, snaplen,
+      precision == Precision::kNano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
   if (h == nullptr) {
     if (error) *error = "pcap_open_dead failed";
     return nullptr;
@@ -46,7 +218,7 @@ std::unique_ptr<TraceWriter> TraceWriter::create(const std::string& path, std::s
     pcap_close(h);
     return nullptr;
   }
-  return std::unique_ptr<TraceWriter>(new TraceWriter(h, d));
+  return std::unique_ptr<TraceWriter>(new TraceWriter(h, d, precision));
 }
 
 TraceWriter::~TraceWriter() {
@@ -57,7 +229,9 @@ TraceWriter::~TraceWriter() {
 void TraceWriter::write(std::span<const uint8_t> data, uint64_t timestamp_ns, uint32_t orig_len) {
   struct pcap_pkthdr hdr = {};
   hdr.ts.tv_sec = static_cast<time_t>(timestamp_ns / 1000000000ull);
-  hdr.ts.tv_usec = static_cast<suseconds_t>(timestamp_ns % 1000000000ull);  // nanoseconds
+  const uint64_t frac = timestamp_ns % 1000000000ull;
+  // The field is tv_usec, but it holds nanoseconds for a nanosecond dumper.
+  hdr.ts.tv_usec = static_cast<suseconds_t>(precision_ == Precision::kNano ? frac : frac / 1000);
   hdr.caplen = static_cast<uint32_t>(data.size());
   hdr.len = orig_len ? orig_len : hdr.caplen;
   pcap_dump(reinterpret_cast<u_char*>(dumper_), &hdr, data.data());
