@@ -93,9 +93,11 @@ bool TraceReader::open_mapped(std::string* error) {
     munmap(m, len);
     return false;
   }
-  const uint32_t version = load32(p + 4, swapped);
+  uint16_t major;  // version is two 16-bit fields, major then minor
+  std::memcpy(&major, p + 4, 2);
+  if (swapped) major = __builtin_bswap16(major);
   const uint32_t link = load32(p + 20, swapped) & 0x03ffffff;  // low bits: LINKTYPE; high: FCS info
-  if ((version & 0xffff) != 2 || link != kLinkTypeEthernet) {
+  if (major != 2 || link != kLinkTypeEthernet) {
     munmap(m, len);
     return false;  // libpcap knows the LINKTYPE -> DLT mapping and old versions
   }
