@@ -91,11 +91,11 @@ struct ReplayOptions {
     kRate,      // pps frames per second
   };
   Pacing pacing = Pacing::kTopSpeed;
-  double speed = 1.0;  // kOriginal: 2.0 replays twice as fast; must be > 0
-  double pps = 0;      // kRate: must be > 0
-  uint64_t loops = 1;  // 0: until stopped
-  size_t burst = kMaxBurst;                   // 1..kMaxBurst
-  const std::atomic<bool>* stop = nullptr;    // run() returns soon after it becomes true
+  double speed = 1.0;                       // kOriginal: 2.0 replays twice as fast; must be > 0
+  double pps = 0;                           // kRate: must be > 0
+  uint64_t loops = 1;                       // 0: until stopped
+  size_t burst = kMaxBurst;                 // 1..kMaxBurst
+  const std::atomic<bool>* stop = nullptr;  // run() returns soon after it becomes true
 };
 
 struct ReplayStats {
@@ -147,13 +147,13 @@ class Replayer {
   TraceFrame pending_;
   uint64_t pending_due_ = 0;
 
-  uint64_t start_ns_ = 0;       // clock time of the first frame (kRate, kOriginal)
-  uint64_t loop_base_ns_ = 0;   // clock time at which the current loop's first frame is due
-  uint64_t loop_ts0_ = 0;       // trace timestamp of the current loop's first frame
-  bool loop_first_ = true;      // the next frame read is the first of a loop
+  uint64_t start_ns_ = 0;      // clock time of the first frame (kRate, kOriginal)
+  uint64_t loop_base_ns_ = 0;  // clock time at which the current loop's first frame is due
+  uint64_t loop_ts0_ = 0;      // trace timestamp of the current loop's first frame
+  bool loop_first_ = true;     // the next frame read is the first of a loop
   uint64_t last_due_ = 0;
   uint64_t frames_in_loop_ = 0;
-  uint64_t rate_index_ = 0;     // frames scheduled so far, across loops (kRate)
+  uint64_t rate_index_ = 0;  // frames scheduled so far, across loops (kRate)
 
   // Copies of frames from readers whose views do not last (libpcap).
   std::vector<std::vector<uint8_t>> slots_;

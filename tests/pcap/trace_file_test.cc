@@ -35,7 +35,8 @@ std::unique_ptr<TraceReader> open_ok(const std::string& path, Backend backend, b
 }
 
 TEST(TraceFile, WritesAndReadsBackFramesWithNanosecondTimes) {
-  const auto path = std::filesystem::temp_directory_path() / ("ofkit_trace_" + std::to_string(getpid()) + ".pcap");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("ofkit_trace_" + std::to_string(getpid()) + ".pcap");
   std::string err;
   {
     auto w = TraceWriter::create(path, &err);
@@ -67,7 +68,8 @@ TEST(TraceFile, WritesAndReadsBackFramesWithNanosecondTimes) {
 
 TEST(TraceFile, MicrosecondWriterWritesTheClassicHeaderByHand) {
   const std::string path =
-      (std::filesystem::temp_directory_path() / ("ofkit_trace_us_" + std::to_string(getpid()) + ".pcap")).string();
+      (std::filesystem::temp_directory_path() / ("ofkit_trace_us_" + std::to_string(getpid()) + ".pcap"))
+          .string();
   std::string err;
   {
     auto w = TraceWriter::create(path, &err, DLT_EN10MB, 65535, TraceWriter::Precision::kMicro);
@@ -152,8 +154,8 @@ TEST_P(EveryFormat, ReadsFramesTimesAndLengths) {
 }
 
 const Format kFormats[] = {
-    {"pcap_us_le", false, false, false}, {"pcap_us_be", false, true, false},
-    {"pcap_ns_le", false, false, true},  {"pcap_ns_be", false, true, true},
+    {"pcap_us_le", false, false, false},  {"pcap_us_be", false, true, false},
+    {"pcap_ns_le", false, false, true},   {"pcap_ns_be", false, true, true},
     {"pcapng_us_le", true, false, false}, {"pcapng_ns_be", true, true, true},
 };
 
@@ -261,9 +263,9 @@ TEST(TraceFile, NonEthernetLinkTypesAreRefusedByName) {
 }
 
 TEST(TraceFile, NotACaptureIsAClearError) {
-  for (const auto& bytes : {std::vector<uint8_t>{}, std::vector<uint8_t>(3, 0xd4),
-                            std::vector<uint8_t>(100, 'x'),
-                            std::vector<uint8_t>{0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00}}) {
+  for (const auto& bytes :
+       {std::vector<uint8_t>{}, std::vector<uint8_t>(3, 0xd4), std::vector<uint8_t>(100, 'x'),
+        std::vector<uint8_t>{0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00}}) {
     TempFile file(bytes);
     std::string err;
     EXPECT_FALSE(TraceReader::open(file.path(), &err)) << bytes.size();
