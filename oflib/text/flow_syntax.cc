@@ -259,7 +259,10 @@ ParseResult<void> set_field(of::Match* m, Field f, std::string_view key, std::st
       (src ? k.nw_src : k.nw_dst) = p->first;
       const uint32_t mask = src ? wc::kNwSrcMask : wc::kNwDstMask;
       const int shift = src ? wc::kNwSrcShift : wc::kNwDstShift;
-      m->wildcards = (m->wildcards & ~mask) | (static_cast<uint32_t>(p->second) << shift);
+      // A /0 prefix sets every bit of the field, as OFPFW_ALL does, so that
+      // "ip,nw_src=x/0" equals "ip".
+      const uint32_t bits = p->second >= 32 ? mask : static_cast<uint32_t>(p->second) << shift;
+      m->wildcards = (m->wildcards & ~mask) | bits;
       return {};
     }
     case Field::kNwProto: {
@@ -583,8 +586,11 @@ std::string format_match(const of::Match& m, uint16_t priority) {
   put_ipv4(&out, is_arp ? "arp_tpa" : "nw_dst", k.nw_dst, m.nw_dst_wild_bits());
   if (has_proto && !proto_done) out += fmt::format("{}={},", is_arp ? "arp_op" : "nw_proto", k.nw_proto);
   if (!(w & wc::kNwTos)) out += fmt::format("nw_tos={},", k.nw_tos);
-  if (!(w & wc::kTpSrc)) out += fmt::format("{}={},", is_icmp ? "icmp_type" : "tp_src", k.tp_src);
-  if (!(w & wc::kTpDst)) out += fmt::format("{}={},", is_icmp ? "icmp_code" : "tp_dst", k.tp_dst);
+  // ICMP type and code are 8 bits; a wider value (never on the wire) keeps the tp_* name.
+  if (!(w & wc::kTpSrc))
+    out += fmt::format("{}={},", is_icmp && k.tp_src <= 0xff ? "icmp_type" : "tp_src", k.tp_src);
+  if (!(w & wc::kTpDst))
+    out += fmt::format("{}={},", is_icmp && k.tp_dst <= 0xff ? "icmp_code" : "tp_dst", k.tp_dst);
   if (!out.empty()) out.pop_back();
   return out;
 }
