@@ -42,6 +42,8 @@
 
 namespace ofkit::dp {
 
+class Port;
+
 // ---- time -------------------------------------------------------------------
 
 class Clock {
@@ -72,14 +74,14 @@ class FakeClock final : public Clock {
 // ---- configuration ----------------------------------------------------------
 
 struct DatapathConfig {
-  uint64_t datapath_id = 0;           // 0: derived from the first port's MAC
-  unsigned workers = 1;               // worker threads (one per core)
-  size_t flow_capacity = 65536;       // more flows -> OFPFMFC_ALL_TABLES_FULL
-  size_t emergency_capacity = 1024;   // OFPFF_EMERG entries
-  uint32_t buffer_count = 256;        // OF1.0 packet buffers (n_buffers)
+  uint64_t datapath_id = 0;                    // 0: derived from the first port's MAC
+  unsigned workers = 1;                        // worker threads (one per core)
+  size_t flow_capacity = 65536;                // more flows -> OFPFMFC_ALL_TABLES_FULL
+  size_t emergency_capacity = 1024;            // OFPFF_EMERG entries
+  uint32_t buffer_count = 256;                 // OF1.0 packet buffers (n_buffers)
   uint64_t buffer_timeout_ns = 5'000'000'000;  // an unclaimed buffer expires
-  uint32_t miss_rate_pps = 10000;     // PacketIns per port per worker per second (0: unlimited)
-  uint32_t miss_burst = 1000;         // token bucket depth for the above
+  uint32_t miss_rate_pps = 10000;              // PacketIns per port per worker per second (0: unlimited)
+  uint32_t miss_burst = 1000;                  // token bucket depth for the above
   // Port specs in order; port numbers are 1, 2, ... in this order:
   //   "pcap:eth0"                      libpcap live capture + injection
   //   "file:in.pcap,out=out.pcap"      RX from a trace, TX to a trace (either may be absent)
@@ -92,7 +94,7 @@ struct DatapathConfig {
   std::string sw_desc = "ofkit ofdp";
   std::string serial_num = "None";
   std::string dp_desc = "ofdp";
-  const Clock* clock = nullptr;       // nullptr: SystemClock
+  const Clock* clock = nullptr;  // nullptr: SystemClock
 };
 
 // ---- values (field names follow the OF1.0 structs) --------------------------
@@ -100,9 +102,9 @@ struct DatapathConfig {
 struct PortInfo {  // struct ofp_phy_port
   uint16_t port_no = 0;
   MacAddr hw_addr;
-  std::string name;  // at most 15 characters on the wire
-  uint32_t config = 0;  // OFPPC_*
-  uint32_t state = 0;   // OFPPS_*
+  std::string name;                                            // at most 15 characters on the wire
+  uint32_t config = 0;                                         // OFPPC_*
+  uint32_t state = 0;                                          // OFPPS_*
   uint32_t curr = 0, advertised = 0, supported = 0, peer = 0;  // OFPPF_*
 };
 
@@ -233,18 +235,18 @@ struct DescStats {  // struct ofp_desc_stats
 struct DatapathCounters {
   uint64_t rx_packets = 0;
   uint64_t tx_packets = 0;
-  uint64_t drops_malformed = 0;     // frames too short / unparsable
-  uint64_t drops_no_action = 0;     // matched a flow with no output (explicit drop)
-  uint64_t drops_port_config = 0;   // NO_RECV / NO_FWD / PORT_DOWN
-  uint64_t drops_tx = 0;            // a port's TX queue was full
-  uint64_t drops_ring_full = 0;     // PacketIn ring to the agent was full
+  uint64_t drops_malformed = 0;    // frames too short / unparsable
+  uint64_t drops_no_action = 0;    // matched a flow with no output (explicit drop)
+  uint64_t drops_port_config = 0;  // NO_RECV / NO_FWD / PORT_DOWN
+  uint64_t drops_tx = 0;           // a port's TX queue was full
+  uint64_t drops_ring_full = 0;    // PacketIn ring to the agent was full
   uint64_t table_misses = 0;
   uint64_t packet_ins_sent = 0;
   uint64_t packet_ins_rate_limited = 0;
   uint64_t emc_hits = 0;
   uint64_t classifier_hits = 0;
   uint64_t flow_mods = 0;
-  uint64_t flows = 0;               // installed now
+  uint64_t flows = 0;  // installed now
 };
 
 // ---- the facade -------------------------------------------------------------
@@ -262,7 +264,15 @@ class Datapath {
   // Stops and joins the workers and flushes every port's TX. Idempotent.
   virtual void stop() = 0;
 
+  // Without start(): one pass of every worker's loop on the calling thread
+  // (apply changes, poll each RX queue once). Deterministic tests use this.
+  virtual void run_once() = 0;
+
   virtual void set_event_handler(EventHandler handler) = 0;
+
+  // Port number 1..n (nullptr otherwise); tests reach MemoryPorts this way.
+  virtual Port* port(uint16_t port_no) const = 0;
+  virtual uint16_t port_count() const = 0;
 
   // OFPT_FEATURES_REQUEST / GET_CONFIG / SET_CONFIG.
   virtual Features features() const = 0;
@@ -292,8 +302,7 @@ class Datapath {
   // port_no OFPP_NONE: every port. An unknown port yields an empty list.
   virtual std::vector<PortStatsEntry> port_stats(uint16_t port_no) const = 0;
   // port_no OFPP_ALL and/or queue_id OFPQ_ALL select all; one queue (id 0) per port.
-  virtual of::Result<std::vector<QueueStatsEntry>> queue_stats(uint16_t port_no,
-                                                               uint32_t queue_id) const = 0;
+  virtual of::Result<std::vector<QueueStatsEntry>> queue_stats(uint16_t port_no, uint32_t queue_id) const = 0;
 
   // Barriers (see the top of this file).
   virtual uint64_t barrier_epoch() const = 0;
