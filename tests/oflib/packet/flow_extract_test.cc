@@ -47,8 +47,8 @@ TEST(FlowExtract, VlanTagGivesVidAndPcp) {
   EXPECT_EQ(k.dl_vlan_pcp, 5);
   EXPECT_EQ(k.dl_type, 0x0800);  // the inner type, not 0x8100
   EXPECT_EQ(k.nw_proto, 17);
-  EXPECT_EQ(k.tp_src, 5353);
-  EXPECT_EQ(k.tp_dst, 53);
+  EXPECT_EQ(k.tp_src, 1234);
+  EXPECT_EQ(k.tp_dst, 4321);
 }
 
 TEST(FlowExtract, QinQUsesOuterTagAndInnerType) {
@@ -192,7 +192,7 @@ TEST(FlowExtract, IpTotalLengthBoundsL4AndPaddingIsIgnored) {
   auto p = hex(test::golden::kVlanUdp);
   p.resize(64, 0);
   EXPECT_EQ(extract_flow_key(p.data(), p.size(), 1, &k), KeyStatus::kOk);
-  EXPECT_EQ(k.tp_dst, 53);
+  EXPECT_EQ(k.tp_dst, 4321);
 }
 
 TEST(FlowExtract, MalformedFramesAreReported) {

@@ -18,11 +18,11 @@ inline constexpr std::string_view kTcpSyn = R"(
   02 04 05 b4  04 02  08 0a 00 00 00 01 00 00 00 00  01  03 03 07
 )";
 
-// 802.1Q (vid 100, pcp 5) / IPv4 / UDP 10.0.0.1:5353 -> 10.0.0.2:53, 4 bytes payload.
+// 802.1Q (vid 100, pcp 5) / IPv4 / UDP 10.0.0.1:1234 -> 10.0.0.2:4321, 4 bytes payload.
 inline constexpr std::string_view kVlanUdp = R"(
   00 00 00 00 00 02  00 00 00 00 00 01  81 00  a0 64  08 00
   45 00 00 20  00 01 00 00  40 11 66 ca  0a 00 00 01  0a 00 00 02
-  14 e9 00 35  00 0c 39 18  de ad be ef
+  04 d2 10 e1  00 0c 38 83  de ad be ef
 )";
 
 // ARP request who-has 10.0.0.2 tell 10.0.0.1, padded to 60 bytes.
@@ -62,6 +62,39 @@ inline constexpr std::string_view kSnapIpv4 = R"(
 inline constexpr std::string_view kLlcStp = R"(
   01 80 c2 00 00 00  00 00 00 00 00 01  00 07
   42 42 03 00 00 00 00
+)";
+
+}  // namespace ofkit::test::golden
+
+namespace ofkit::test::golden {
+
+// Ethernet/IPv4/UDP 53 -> 33333, DNS response (RFC 1035 4.1): id 0x1a2b,
+// flags 0x8180, www.example.com A? -> CNAME example.com (compressed to
+// offset 16), example.com A 93.184.216.34, TTL 3600.
+inline constexpr std::string_view kDnsResponse = R"(
+  00 00 00 00 00 01  00 00 00 00 00 02  08 00
+  45 00 00 5b  00 04 00 00  40 11 66 8c  0a 00 00 02  0a 00 00 01
+  00 35 82 35 00 47 4c 57
+  1a 2b 81 80 00 01 00 02 00 00 00 00
+  03 77 77 77 07 65 78 61 6d 70 6c 65 03 63 6f 6d 00  00 01 00 01
+  c0 0c 00 05 00 01 00 00 0e 10 00 02 c0 10
+  c0 10 00 01 00 01 00 00 0e 10 00 04 5d b8 d8 22
+)";
+
+// LLDP (802.1AB): chassis MAC 00:00:00:00:00:01, port ifname "eth0", TTL
+// 120, port description "port", system name "sw1", system description
+// "ofkit", capabilities bridge+router / bridge, management 10.0.0.1 ifIndex 3.
+inline constexpr std::string_view kLldp = R"(
+  01 80 c2 00 00 0e  00 00 00 00 00 01  88 cc
+  02 07 04 00 00 00 00 00 01
+  04 05 05 65 74 68 30
+  06 02 00 78
+  08 04 70 6f 72 74
+  0a 03 73 77 31
+  0c 05 6f 66 6b 69 74
+  0e 04 00 14 00 04
+  10 0c 05 01 0a 00 00 01 02 00 00 00 03 00
+  00 00
 )";
 
 }  // namespace ofkit::test::golden
