@@ -38,7 +38,13 @@
 #include "oflib/wire/action.h"
 #include "oflib/wire/constants.h"
 #include "oflib/wire/errors.h"
+#include "oflib/wire/features.h"
+#include "oflib/wire/flow_mod.h"
 #include "oflib/wire/match.h"
+#include "oflib/wire/packet_in.h"
+#include "oflib/wire/packet_out.h"
+#include "oflib/wire/port.h"
+#include "oflib/wire/stats.h"
 
 namespace ofkit::dp {
 
@@ -97,139 +103,33 @@ struct DatapathConfig {
   const Clock* clock = nullptr;  // nullptr: SystemClock
 };
 
-// ---- values (field names follow the OF1.0 structs) --------------------------
+// ---- values -------------------------------------------------------------------
 
-struct PortInfo {  // struct ofp_phy_port
-  uint16_t port_no = 0;
-  MacAddr hw_addr;
-  std::string name;                                            // at most 15 characters on the wire
-  uint32_t config = 0;                                         // OFPPC_*
-  uint32_t state = 0;                                          // OFPPS_*
-  uint32_t curr = 0, advertised = 0, supported = 0, peer = 0;  // OFPPF_*
-};
-
-struct Features {  // struct ofp_switch_features
-  uint64_t datapath_id = 0;
-  uint32_t n_buffers = 0;
-  uint8_t n_tables = 1;
-  uint32_t capabilities = 0;  // OFPC_*
-  uint32_t actions = 0;       // bit (1 << OFPAT_*) per supported action
-  std::vector<PortInfo> ports;
-};
+// The values are oflib/wire's (field names as in the OF1.0 structs), under
+// the names the datapath uses.
+using PortInfo = of::PhyPort;                    // struct ofp_phy_port
+using Features = of::FeaturesReply;              // struct ofp_switch_features
+using FlowModRequest = of::FlowMod;              // struct ofp_flow_mod
+using PacketOutRequest = of::PacketOut;          // struct ofp_packet_out
+using PortModRequest = of::PortMod;              // struct ofp_port_mod
+using PacketInEvent = of::PacketIn;              // struct ofp_packet_in
+using FlowRemovedEvent = of::FlowRemoved;        // struct ofp_flow_removed
+using PortStatusEvent = of::PortStatus;          // struct ofp_port_status
+using FlowStatsRequest = of::FlowStatsRequest;   // struct ofp_flow_stats_request (and aggregate)
+using FlowStatsEntry = of::FlowStats;            // struct ofp_flow_stats
+using AggregateStats = of::AggregateStatsReply;  // struct ofp_aggregate_stats_reply
+using TableStatsEntry = of::TableStats;          // struct ofp_table_stats
+using PortStatsEntry = of::PortStats;            // struct ofp_port_stats (unavailable counters all-ones)
+using QueueStatsEntry = of::QueueStats;          // struct ofp_queue_stats
+using DescStats = of::DescStats;                 // struct ofp_desc_stats
 
 struct SwitchConfig {  // struct ofp_switch_config
   uint16_t flags = of::config_flags::kFragNormal;
   uint16_t miss_send_len = of::kDefaultMissSendLen;
 };
 
-struct FlowModRequest {  // struct ofp_flow_mod
-  of::Match match;
-  uint64_t cookie = 0;
-  of::FlowModCommand command = of::FlowModCommand::kAdd;
-  uint16_t idle_timeout = 0;
-  uint16_t hard_timeout = 0;
-  uint16_t priority = of::kDefaultPriority;
-  uint32_t buffer_id = of::kNoBuffer;
-  uint16_t out_port = of::port::kNone;
-  uint16_t flags = 0;  // OFPFF_*
-  of::ActionList actions;
-};
-
-struct PacketOutRequest {  // struct ofp_packet_out
-  uint32_t buffer_id = of::kNoBuffer;
-  uint16_t in_port = of::port::kNone;
-  of::ActionList actions;
-  std::span<const uint8_t> data;  // used when buffer_id == OFP_NO_BUFFER
-};
-
-struct PortModRequest {  // struct ofp_port_mod
-  uint16_t port_no = 0;
-  MacAddr hw_addr;
-  uint32_t config = 0;
-  uint32_t mask = 0;
-  uint32_t advertise = 0;
-};
-
-struct PacketInEvent {  // struct ofp_packet_in
-  uint32_t buffer_id = of::kNoBuffer;
-  uint16_t total_len = 0;
-  uint16_t in_port = 0;
-  of::PacketInReason reason = of::PacketInReason::kNoMatch;
-  std::vector<uint8_t> data;  // the first miss_send_len (or max_len) bytes
-};
-
-struct FlowRemovedEvent {  // struct ofp_flow_removed
-  of::Match match;
-  uint64_t cookie = 0;
-  uint16_t priority = 0;
-  of::FlowRemovedReason reason = of::FlowRemovedReason::kDelete;
-  uint32_t duration_sec = 0;
-  uint32_t duration_nsec = 0;
-  uint16_t idle_timeout = 0;
-  uint64_t packet_count = 0;
-  uint64_t byte_count = 0;
-};
-
-struct PortStatusEvent {  // struct ofp_port_status
-  of::PortReason reason = of::PortReason::kModify;
-  PortInfo desc;
-};
-
 using Event = std::variant<PacketInEvent, FlowRemovedEvent, PortStatusEvent>;
 using EventHandler = std::function<void(Event&&)>;
-
-struct FlowStatsRequest {  // struct ofp_flow_stats_request (and aggregate)
-  of::Match match;
-  uint8_t table_id = 0xff;  // 0xff: all tables
-  uint16_t out_port = of::port::kNone;
-};
-
-struct FlowStatsEntry {  // struct ofp_flow_stats
-  uint8_t table_id = 0;
-  of::Match match;
-  uint32_t duration_sec = 0;
-  uint32_t duration_nsec = 0;
-  uint16_t priority = 0;
-  uint16_t idle_timeout = 0;
-  uint16_t hard_timeout = 0;
-  uint64_t cookie = 0;
-  uint64_t packet_count = 0;
-  uint64_t byte_count = 0;
-  of::ActionList actions;
-};
-
-struct AggregateStats {  // struct ofp_aggregate_stats_reply
-  uint64_t packet_count = 0;
-  uint64_t byte_count = 0;
-  uint32_t flow_count = 0;
-};
-
-struct TableStatsEntry {  // struct ofp_table_stats
-  uint8_t table_id = 0;
-  std::string name;
-  uint32_t wildcards = 0;
-  uint32_t max_entries = 0;
-  uint32_t active_count = 0;
-  uint64_t lookup_count = 0;
-  uint64_t matched_count = 0;
-};
-
-struct PortStatsEntry {  // struct ofp_port_stats (unsupported counters are all-ones per spec)
-  uint16_t port_no = 0;
-  uint64_t rx_packets = 0, tx_packets = 0, rx_bytes = 0, tx_bytes = 0;
-  uint64_t rx_dropped = 0, tx_dropped = 0, rx_errors = 0, tx_errors = 0;
-  uint64_t rx_frame_err = 0, rx_over_err = 0, rx_crc_err = 0, collisions = 0;
-};
-
-struct QueueStatsEntry {  // struct ofp_queue_stats
-  uint16_t port_no = 0;
-  uint32_t queue_id = 0;
-  uint64_t tx_bytes = 0, tx_packets = 0, tx_errors = 0;
-};
-
-struct DescStats {  // struct ofp_desc_stats
-  std::string mfr_desc, hw_desc, sw_desc, serial_num, dp_desc;
-};
 
 // Observability: sums over workers (and the control thread).
 struct DatapathCounters {
