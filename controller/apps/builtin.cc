@@ -1,0 +1,13 @@
+#include "controller/apps/builtin.h"
+
+namespace ofkit::ctl {
+
+// The one list of apps compiled into ofctl-run. Add new apps here: a
+// registrar object in each app's file would be dropped by the linker when
+// nothing else references that object file in the static library.
+void register_builtin_apps(AppCatalog& catalog) {
+  catalog.add(hub_app_info());
+  catalog.add(l2_learning_app_info());
+}
+
+}  // namespace ofkit::ctl
