@@ -520,6 +520,12 @@ std::optional<uint16_t> parse_port(std::string_view s) {
   return std::nullopt;
 }
 
+ParseResult<void> set_match_field(of::Match& match, std::string_view key, std::string_view value) {
+  return apply_key(KeyValue{key, value}, &match, nullptr);
+}
+
+std::optional<uint64_t> parse_number(std::string_view s, uint64_t max) { return parse_uint(s, max); }
+
 ParseResult<of::Match> parse_match(std::string_view s) {
   of::Match m;
   if (auto r = parse_fields(s, &m, nullptr); !r) return tl::unexpected(r.error());

@@ -63,6 +63,11 @@ std::optional<uint16_t> parse_port(std::string_view s);
 // --- matches ---------------------------------------------------------------
 // "tcp,in_port=1,nw_src=10.0.0.0/8"; the empty string is the all-wildcard match.
 ParseResult<of::Match> parse_match(std::string_view s);
+// Sets one field ("nw_src", "10.0.0.0/8") or applies one shorthand ("tcp",
+// empty value) as parse_match() would; used by the JSON form.
+ParseResult<void> set_match_field(of::Match& match, std::string_view key, std::string_view value);
+// Decimal or 0x-hex number no greater than max.
+std::optional<uint64_t> parse_number(std::string_view s, uint64_t max);
 // The match as ovs-ofctl prints it, preceded by "priority=N," when priority is
 // not the default. An all-wildcard match with the default priority is "".
 std::string format_match(const of::Match& match, uint16_t priority = of::kDefaultPriority);
