@@ -258,10 +258,10 @@ PacketBuilder& PacketBuilder::dhcp(const DhcpMessage& m) {
   return *this;
 }
 
-PacketBuilder& PacketBuilder::dns(const DnsMessage& m) {
+PacketBuilder& PacketBuilder::dns(const DnsMessage& m, bool compress) {
   pending_ = Pending::kNone;
   if (!ok_) return *this;
-  const size_t n = m.write(buf_.subspan(pos_));
+  const size_t n = m.write(buf_.subspan(pos_), compress);
   if (n == 0 || pos_ + n > 0xffff) ok_ = false;
   else pos_ += n;
   return *this;

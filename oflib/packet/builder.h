@@ -114,7 +114,7 @@ class PacketBuilder {
   PacketBuilder& tcp(const TcpFields& f);
   PacketBuilder& udp(const UdpFields& f);
   PacketBuilder& dhcp(const DhcpMessage& m);
-  PacketBuilder& dns(const DnsMessage& m);
+  PacketBuilder& dns(const DnsMessage& m, bool compress = true);
   PacketBuilder& lldp(const Lldpdu& d);
   PacketBuilder& payload(Bytes data);
   PacketBuilder& zeros(size_t n);  // e.g. Ethernet padding

@@ -79,7 +79,7 @@ ParseResult<DnsRecord> read_record(Bytes b, size_t* off) {
 // Name compression while writing: remembers where each suffix was written.
 class NameWriter {
  public:
-  explicit NameWriter(MutableBytes out) : out_(out) {}
+  NameWriter(MutableBytes out, bool compress) : out_(out), compress_(compress) {}
   size_t pos = 0;
   bool ok = true;
 
@@ -113,7 +113,7 @@ class NameWriter {
           return;
         }
       }
-      if (pos < 0x3fff) seen_.emplace_back(std::string(n), pos);
+      if (compress_ && pos < 0x3fff) seen_.emplace_back(std::string(n), pos);
       const size_t dot = n.find('.');
       const std::string_view label = n.substr(0, dot);
       if (label.empty() || label.size() > 63) {
@@ -132,6 +132,7 @@ class NameWriter {
 
  private:
   MutableBytes out_;
+  bool compress_;
   std::vector<std::pair<std::string, size_t>> seen_;
 };
 
@@ -167,8 +168,8 @@ ParseResult<DnsMessage> DnsMessage::parse(Bytes b) {
   return m;
 }
 
-size_t DnsMessage::write(MutableBytes out) const {
-  NameWriter w(out);
+size_t DnsMessage::write(MutableBytes out, bool compress) const {
+  NameWriter w(out, compress);
   w.u16(id);
   w.u16(flags);
   w.u16(static_cast<uint16_t>(questions.size()));

@@ -71,9 +71,10 @@ struct DnsMessage {
   uint8_t rcode() const { return flags & 15; }
 
   static ParseResult<DnsMessage> parse(Bytes b);
-  // Writes the message with name compression; bytes written, or 0 if out is
-  // too small or a name is invalid (label > 63, name > 255).
-  size_t write(MutableBytes out) const;
+  // Writes the message, with name compression unless `compress` is false;
+  // bytes written, or 0 if out is too small or a name is invalid (label > 63,
+  // name > 255).
+  size_t write(MutableBytes out, bool compress = true) const;
 
   friend bool operator==(const DnsMessage&, const DnsMessage&) = default;
 };

@@ -60,36 +60,45 @@ ParseResult<TcpView> TcpView::parse(Bytes b) {
 TcpOptions TcpView::options() const { return parse_tcp_options(raw_options()).value_or(TcpOptions{}); }
 
 std::optional<size_t> write_tcp_options(const TcpOptions& t, MutableBytes out) {
+  // Linux's layout: every option group is 4-byte aligned by leading NOPs, so
+  // no trailing padding is ever needed.
   uint8_t buf[64];
   size_t n = 0;
+  auto nop = [&](int k) {
+    while (k-- > 0) buf[n++] = tcp_opt::kNop;
+  };
   if (t.mss) {
     buf[n++] = tcp_opt::kMss;
     buf[n++] = 4;
     store_be16(buf + n, *t.mss);
     n += 2;
   }
-  if (t.sack_permitted) {
-    buf[n++] = tcp_opt::kSackPermitted;
-    buf[n++] = 2;
-  }
   if (t.ts_val) {
+    if (t.sack_permitted) {
+      buf[n++] = tcp_opt::kSackPermitted;
+      buf[n++] = 2;
+    } else {
+      nop(2);
+    }
     buf[n++] = tcp_opt::kTimestamps;
     buf[n++] = 10;
     store_be32(buf + n, *t.ts_val);
     store_be32(buf + n + 4, t.ts_ecr);
     n += 8;
+  } else if (t.sack_permitted) {
+    nop(2);
+    buf[n++] = tcp_opt::kSackPermitted;
+    buf[n++] = 2;
   }
   if (t.window_scale) {
-    buf[n++] = tcp_opt::kNop;
+    nop(1);
     buf[n++] = tcp_opt::kWindowScale;
     buf[n++] = 3;
     buf[n++] = *t.window_scale;
   }
   if (t.num_sack) {
     const size_t k = t.num_sack > 4 ? 4 : t.num_sack;
-    if (n + 4 + 8 * k > sizeof buf) return std::nullopt;
-    buf[n++] = tcp_opt::kNop;
-    buf[n++] = tcp_opt::kNop;
+    nop(2);
     buf[n++] = tcp_opt::kSack;
     buf[n++] = static_cast<uint8_t>(2 + 8 * k);
     for (size_t i = 0; i < k; ++i) {
@@ -98,9 +107,8 @@ std::optional<size_t> write_tcp_options(const TcpOptions& t, MutableBytes out) {
       n += 8;
     }
   }
-  while (n % 4) buf[n++] = tcp_opt::kNop;
   if (n > 40 || n > out.size()) return std::nullopt;
-  std::memcpy(out.data(), buf, n);
+  if (n) std::memcpy(out.data(), buf, n);
   return n;
 }
 

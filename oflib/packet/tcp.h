@@ -36,8 +36,8 @@ inline constexpr uint8_t kTimestamps = 8;
 }  // namespace tcp_opt
 
 // The decoded options. Unknown options are skipped. Also what the builder
-// encodes (in the order MSS, SACK-permitted, timestamps, window scale, SACK,
-// NOP-padded to a multiple of 4, as Linux sends them).
+// encodes, laid out as Linux sends them: MSS; SACK-permitted + timestamps
+// (or NOP NOP + either); NOP + window scale; NOP NOP + SACK blocks.
 struct TcpOptions {
   struct SackBlock {
     uint32_t left = 0, right = 0;
