@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +20,7 @@ constexpr size_t kRecordHeaderLen = 16;
 constexpr uint32_t kMagicMicro = 0xa1b2c3d4;
 constexpr uint32_t kMagicNano = 0xa1b23c4d;
 constexpr uint32_t kLinkTypeEthernet = 1;  // LINKTYPE_ETHERNET == DLT_EN10MB
+constexpr size_t kPrefetchDistance = 4096;
 
 inline uint32_t load32(const uint8_t* p, bool swapped) {
   uint32_t v;
@@ -136,6 +138,12 @@ ReadStatus TraceReader::fail(uint64_t offset, const std::string& why) {
 
 ReadStatus TraceReader::next_mapped(TraceFrame* frame) {
   if (status_ != ReadStatus::kFrame) return status_;
+  // Record headers sit at irregular offsets, each found only by reading the
+  // previous one: a chain of dependent loads the hardware prefetcher does not
+  // follow across pages. Streaming prefetches a fixed distance ahead turn it
+  // into a sequential read.
+  const size_t ahead = std::min(pos_ + kPrefetchDistance, map_len_);
+  for (; prefetched_ < ahead; prefetched_ += 64) __builtin_prefetch(map_ + prefetched_);
   const size_t left = map_len_ - pos_;
   if (left < kRecordHeaderLen) {
     if (left == 0) return status_ = ReadStatus::kEnd;
@@ -192,6 +200,7 @@ bool TraceReader::rewind() {
   error_.clear();
   if (map_ != nullptr) {
     pos_ = kFileHeaderLen;
+    prefetched_ = 0;
     return true;
   }
   pcap_close(handle_);

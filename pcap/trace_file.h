@@ -93,6 +93,7 @@ class TraceReader {
   const uint8_t* map_ = nullptr;
   size_t map_len_ = 0;
   size_t pos_ = 0;
+  size_t prefetched_ = 0;  // every cache line below this has been prefetched
   bool swapped_ = false;
   bool nanosecond_file_ = false;
   // libpcap.
