@@ -67,10 +67,9 @@ struct ActionVendor {  // OFPAT_VENDOR
   friend bool operator==(const ActionVendor&, const ActionVendor&) = default;
 };
 
-using Action = std::variant<ActionOutput, ActionSetVlanVid, ActionSetVlanPcp, ActionStripVlan,
-                            ActionSetDlSrc, ActionSetDlDst, ActionSetNwSrc, ActionSetNwDst,
-                            ActionSetNwTos, ActionSetTpSrc, ActionSetTpDst, ActionEnqueue,
-                            ActionVendor>;
+using Action = std::variant<ActionOutput, ActionSetVlanVid, ActionSetVlanPcp, ActionStripVlan, ActionSetDlSrc,
+                            ActionSetDlDst, ActionSetNwSrc, ActionSetNwDst, ActionSetNwTos, ActionSetTpSrc,
+                            ActionSetTpDst, ActionEnqueue, ActionVendor>;
 using ActionList = std::vector<Action>;
 
 }  // namespace ofkit::of

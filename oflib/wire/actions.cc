@@ -16,19 +16,29 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 // Wire size of a known fixed-size action type, 0 for unknown / vendor.
 size_t fixed_len(uint16_t type) {
   switch (static_cast<ActionType>(type)) {
-    case ActionType::kOutput: return kActionOutputLen;
-    case ActionType::kSetVlanVid: return kActionVlanVidLen;
-    case ActionType::kSetVlanPcp: return kActionVlanPcpLen;
-    case ActionType::kStripVlan: return kActionHeaderLen;
+    case ActionType::kOutput:
+      return kActionOutputLen;
+    case ActionType::kSetVlanVid:
+      return kActionVlanVidLen;
+    case ActionType::kSetVlanPcp:
+      return kActionVlanPcpLen;
+    case ActionType::kStripVlan:
+      return kActionHeaderLen;
     case ActionType::kSetDlSrc:
-    case ActionType::kSetDlDst: return kActionDlAddrLen;
+    case ActionType::kSetDlDst:
+      return kActionDlAddrLen;
     case ActionType::kSetNwSrc:
-    case ActionType::kSetNwDst: return kActionNwAddrLen;
-    case ActionType::kSetNwTos: return kActionNwTosLen;
+    case ActionType::kSetNwDst:
+      return kActionNwAddrLen;
+    case ActionType::kSetNwTos:
+      return kActionNwTosLen;
     case ActionType::kSetTpSrc:
-    case ActionType::kSetTpDst: return kActionTpPortLen;
-    case ActionType::kEnqueue: return kActionEnqueueLen;
-    case ActionType::kVendor: return 0;
+    case ActionType::kSetTpDst:
+      return kActionTpPortLen;
+    case ActionType::kEnqueue:
+      return kActionEnqueueLen;
+    case ActionType::kVendor:
+      return 0;
   }
   return 0;
 }
@@ -183,19 +193,32 @@ Result<size_t> validate_actions(std::span<const uint8_t> bytes, const ActionDeco
 
 Action ActionCursor::value() const {
   switch (type()) {
-    case ActionType::kOutput: return ActionOutput{port(), max_len()};
-    case ActionType::kSetVlanVid: return ActionSetVlanVid{vlan_vid()};
-    case ActionType::kSetVlanPcp: return ActionSetVlanPcp{vlan_pcp()};
-    case ActionType::kStripVlan: return ActionStripVlan{};
-    case ActionType::kSetDlSrc: return ActionSetDlSrc{MacAddr::from_bytes(dl_addr())};
-    case ActionType::kSetDlDst: return ActionSetDlDst{MacAddr::from_bytes(dl_addr())};
-    case ActionType::kSetNwSrc: return ActionSetNwSrc{nw_addr()};
-    case ActionType::kSetNwDst: return ActionSetNwDst{nw_addr()};
-    case ActionType::kSetNwTos: return ActionSetNwTos{nw_tos()};
-    case ActionType::kSetTpSrc: return ActionSetTpSrc{tp_port()};
-    case ActionType::kSetTpDst: return ActionSetTpDst{tp_port()};
-    case ActionType::kEnqueue: return ActionEnqueue{port(), queue_id()};
-    case ActionType::kVendor: break;
+    case ActionType::kOutput:
+      return ActionOutput{port(), max_len()};
+    case ActionType::kSetVlanVid:
+      return ActionSetVlanVid{vlan_vid()};
+    case ActionType::kSetVlanPcp:
+      return ActionSetVlanPcp{vlan_pcp()};
+    case ActionType::kStripVlan:
+      return ActionStripVlan{};
+    case ActionType::kSetDlSrc:
+      return ActionSetDlSrc{MacAddr::from_bytes(dl_addr())};
+    case ActionType::kSetDlDst:
+      return ActionSetDlDst{MacAddr::from_bytes(dl_addr())};
+    case ActionType::kSetNwSrc:
+      return ActionSetNwSrc{nw_addr()};
+    case ActionType::kSetNwDst:
+      return ActionSetNwDst{nw_addr()};
+    case ActionType::kSetNwTos:
+      return ActionSetNwTos{nw_tos()};
+    case ActionType::kSetTpSrc:
+      return ActionSetTpSrc{tp_port()};
+    case ActionType::kSetTpDst:
+      return ActionSetTpDst{tp_port()};
+    case ActionType::kEnqueue:
+      return ActionEnqueue{port(), queue_id()};
+    case ActionType::kVendor:
+      break;
   }
   ActionVendor v;
   v.vendor = vendor();

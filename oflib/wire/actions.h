@@ -31,16 +31,16 @@
 namespace ofkit::of {
 
 // Wire sizes (sizeof(struct ofp_action_*)).
-inline constexpr size_t kActionHeaderLen = 8;   // ofp_action_header
-inline constexpr size_t kActionOutputLen = 8;   // ofp_action_output
-inline constexpr size_t kActionVlanVidLen = 8;  // ofp_action_vlan_vid
-inline constexpr size_t kActionVlanPcpLen = 8;  // ofp_action_vlan_pcp
-inline constexpr size_t kActionDlAddrLen = 16;  // ofp_action_dl_addr
-inline constexpr size_t kActionNwAddrLen = 8;   // ofp_action_nw_addr
-inline constexpr size_t kActionNwTosLen = 8;    // ofp_action_nw_tos
-inline constexpr size_t kActionTpPortLen = 8;   // ofp_action_tp_port
-inline constexpr size_t kActionEnqueueLen = 16; // ofp_action_enqueue
-inline constexpr size_t kActionVendorLen = 8;   // ofp_action_vendor_header (minimum)
+inline constexpr size_t kActionHeaderLen = 8;    // ofp_action_header
+inline constexpr size_t kActionOutputLen = 8;    // ofp_action_output
+inline constexpr size_t kActionVlanVidLen = 8;   // ofp_action_vlan_vid
+inline constexpr size_t kActionVlanPcpLen = 8;   // ofp_action_vlan_pcp
+inline constexpr size_t kActionDlAddrLen = 16;   // ofp_action_dl_addr
+inline constexpr size_t kActionNwAddrLen = 8;    // ofp_action_nw_addr
+inline constexpr size_t kActionNwTosLen = 8;     // ofp_action_nw_tos
+inline constexpr size_t kActionTpPortLen = 8;    // ofp_action_tp_port
+inline constexpr size_t kActionEnqueueLen = 16;  // ofp_action_enqueue
+inline constexpr size_t kActionVendorLen = 8;    // ofp_action_vendor_header (minimum)
 
 struct ActionDecodeOptions {
   // OFPAT_VENDOR actions are rejected with OFPBAC_BAD_VENDOR (ofkit knows no
@@ -71,7 +71,8 @@ Result<ActionList> decode_actions(std::span<const uint8_t> bytes, const ActionDe
 //   for (ActionCursor c(bytes); !c.done(); c.advance()) switch (c.type()) ...
 class ActionCursor {
  public:
-  explicit ActionCursor(std::span<const uint8_t> validated) : p_(validated.data()), end_(p_ + validated.size()) {}
+  explicit ActionCursor(std::span<const uint8_t> validated)
+      : p_(validated.data()), end_(p_ + validated.size()) {}
   bool done() const { return p_ >= end_; }
   void advance() { p_ += len(); }
   ActionType type() const { return static_cast<ActionType>(load_be16(p_)); }

@@ -11,61 +11,61 @@ namespace ofkit::of {
 inline constexpr uint8_t kVersion = 0x01;  // OFP_VERSION
 inline constexpr uint16_t kDefaultPort = 6653;
 inline constexpr uint16_t kLegacyPort = 6633;
-inline constexpr size_t kHeaderLen = 8;        // sizeof(struct ofp_header)
-inline constexpr size_t kMaxMsgLen = 65535;    // the length field is 16 bits
-inline constexpr size_t kMaxPortNameLen = 16;  // OFP_MAX_PORT_NAME_LEN
-inline constexpr size_t kMaxTableNameLen = 32; // OFP_MAX_TABLE_NAME_LEN
-inline constexpr size_t kDescStrLen = 256;     // DESC_STR_LEN
-inline constexpr size_t kSerialNumLen = 32;    // SERIAL_NUM_LEN
-inline constexpr size_t kEthAlen = 6;          // OFP_ETH_ALEN
-inline constexpr uint16_t kDefaultMissSendLen = 128;  // OFP_DEFAULT_MISS_SEND_LEN
-inline constexpr uint16_t kFlowPermanent = 0;         // OFP_FLOW_PERMANENT
-inline constexpr uint16_t kDefaultPriority = 0x8000;  // OFP_DEFAULT_PRIORITY
-inline constexpr uint32_t kNoBuffer = 0xffffffff;     // buffer_id "none"
-inline constexpr uint16_t kVlanNone = 0xffff;         // OFP_VLAN_NONE
-inline constexpr uint16_t kDlTypeEth2Cutoff = 0x0600; // OFP_DL_TYPE_ETH2_CUTOFF
-inline constexpr uint16_t kDlTypeNotEthType = 0x05ff; // OFP_DL_TYPE_NOT_ETH_TYPE
-inline constexpr uint32_t kAllQueues = 0xffffffff;    // OFPQ_ALL
-inline constexpr uint16_t kMinRateUncfg = 0xffff;     // OFPQ_MIN_RATE_UNCFG
+inline constexpr size_t kHeaderLen = 8;                // sizeof(struct ofp_header)
+inline constexpr size_t kMaxMsgLen = 65535;            // the length field is 16 bits
+inline constexpr size_t kMaxPortNameLen = 16;          // OFP_MAX_PORT_NAME_LEN
+inline constexpr size_t kMaxTableNameLen = 32;         // OFP_MAX_TABLE_NAME_LEN
+inline constexpr size_t kDescStrLen = 256;             // DESC_STR_LEN
+inline constexpr size_t kSerialNumLen = 32;            // SERIAL_NUM_LEN
+inline constexpr size_t kEthAlen = 6;                  // OFP_ETH_ALEN
+inline constexpr uint16_t kDefaultMissSendLen = 128;   // OFP_DEFAULT_MISS_SEND_LEN
+inline constexpr uint16_t kFlowPermanent = 0;          // OFP_FLOW_PERMANENT
+inline constexpr uint16_t kDefaultPriority = 0x8000;   // OFP_DEFAULT_PRIORITY
+inline constexpr uint32_t kNoBuffer = 0xffffffff;      // buffer_id "none"
+inline constexpr uint16_t kVlanNone = 0xffff;          // OFP_VLAN_NONE
+inline constexpr uint16_t kDlTypeEth2Cutoff = 0x0600;  // OFP_DL_TYPE_ETH2_CUTOFF
+inline constexpr uint16_t kDlTypeNotEthType = 0x05ff;  // OFP_DL_TYPE_NOT_ETH_TYPE
+inline constexpr uint32_t kAllQueues = 0xffffffff;     // OFPQ_ALL
+inline constexpr uint16_t kMinRateUncfg = 0xffff;      // OFPQ_MIN_RATE_UNCFG
 
 // enum ofp_type
 enum class MsgType : uint8_t {
-  kHello = 0,                  // OFPT_HELLO
-  kError = 1,                  // OFPT_ERROR
-  kEchoRequest = 2,            // OFPT_ECHO_REQUEST
-  kEchoReply = 3,              // OFPT_ECHO_REPLY
-  kVendor = 4,                 // OFPT_VENDOR
-  kFeaturesRequest = 5,        // OFPT_FEATURES_REQUEST
-  kFeaturesReply = 6,          // OFPT_FEATURES_REPLY
-  kGetConfigRequest = 7,       // OFPT_GET_CONFIG_REQUEST
-  kGetConfigReply = 8,         // OFPT_GET_CONFIG_REPLY
-  kSetConfig = 9,              // OFPT_SET_CONFIG
-  kPacketIn = 10,              // OFPT_PACKET_IN
-  kFlowRemoved = 11,           // OFPT_FLOW_REMOVED
-  kPortStatus = 12,            // OFPT_PORT_STATUS
-  kPacketOut = 13,             // OFPT_PACKET_OUT
-  kFlowMod = 14,               // OFPT_FLOW_MOD
-  kPortMod = 15,               // OFPT_PORT_MOD
-  kStatsRequest = 16,          // OFPT_STATS_REQUEST
-  kStatsReply = 17,            // OFPT_STATS_REPLY
-  kBarrierRequest = 18,        // OFPT_BARRIER_REQUEST
-  kBarrierReply = 19,          // OFPT_BARRIER_REPLY
-  kQueueGetConfigRequest = 20, // OFPT_QUEUE_GET_CONFIG_REQUEST
-  kQueueGetConfigReply = 21,   // OFPT_QUEUE_GET_CONFIG_REPLY
+  kHello = 0,                   // OFPT_HELLO
+  kError = 1,                   // OFPT_ERROR
+  kEchoRequest = 2,             // OFPT_ECHO_REQUEST
+  kEchoReply = 3,               // OFPT_ECHO_REPLY
+  kVendor = 4,                  // OFPT_VENDOR
+  kFeaturesRequest = 5,         // OFPT_FEATURES_REQUEST
+  kFeaturesReply = 6,           // OFPT_FEATURES_REPLY
+  kGetConfigRequest = 7,        // OFPT_GET_CONFIG_REQUEST
+  kGetConfigReply = 8,          // OFPT_GET_CONFIG_REPLY
+  kSetConfig = 9,               // OFPT_SET_CONFIG
+  kPacketIn = 10,               // OFPT_PACKET_IN
+  kFlowRemoved = 11,            // OFPT_FLOW_REMOVED
+  kPortStatus = 12,             // OFPT_PORT_STATUS
+  kPacketOut = 13,              // OFPT_PACKET_OUT
+  kFlowMod = 14,                // OFPT_FLOW_MOD
+  kPortMod = 15,                // OFPT_PORT_MOD
+  kStatsRequest = 16,           // OFPT_STATS_REQUEST
+  kStatsReply = 17,             // OFPT_STATS_REPLY
+  kBarrierRequest = 18,         // OFPT_BARRIER_REQUEST
+  kBarrierReply = 19,           // OFPT_BARRIER_REPLY
+  kQueueGetConfigRequest = 20,  // OFPT_QUEUE_GET_CONFIG_REQUEST
+  kQueueGetConfigReply = 21,    // OFPT_QUEUE_GET_CONFIG_REPLY
 };
 inline constexpr uint8_t kMsgTypeCount = 22;
 
 // enum ofp_port: reserved port numbers. Physical ports are 1..kMax.
 namespace port {
-inline constexpr uint16_t kMax = 0xff00;        // OFPP_MAX
-inline constexpr uint16_t kInPort = 0xfff8;     // OFPP_IN_PORT
-inline constexpr uint16_t kTable = 0xfff9;      // OFPP_TABLE
-inline constexpr uint16_t kNormal = 0xfffa;     // OFPP_NORMAL
-inline constexpr uint16_t kFlood = 0xfffb;      // OFPP_FLOOD
-inline constexpr uint16_t kAll = 0xfffc;        // OFPP_ALL
-inline constexpr uint16_t kController = 0xfffd; // OFPP_CONTROLLER
-inline constexpr uint16_t kLocal = 0xfffe;      // OFPP_LOCAL
-inline constexpr uint16_t kNone = 0xffff;       // OFPP_NONE
+inline constexpr uint16_t kMax = 0xff00;         // OFPP_MAX
+inline constexpr uint16_t kInPort = 0xfff8;      // OFPP_IN_PORT
+inline constexpr uint16_t kTable = 0xfff9;       // OFPP_TABLE
+inline constexpr uint16_t kNormal = 0xfffa;      // OFPP_NORMAL
+inline constexpr uint16_t kFlood = 0xfffb;       // OFPP_FLOOD
+inline constexpr uint16_t kAll = 0xfffc;         // OFPP_ALL
+inline constexpr uint16_t kController = 0xfffd;  // OFPP_CONTROLLER
+inline constexpr uint16_t kLocal = 0xfffe;       // OFPP_LOCAL
+inline constexpr uint16_t kNone = 0xffff;        // OFPP_NONE
 }  // namespace port
 
 // enum ofp_action_type
@@ -99,40 +99,40 @@ inline constexpr uint32_t kArpMatchIp = 1 << 7;  // OFPC_ARP_MATCH_IP
 
 // enum ofp_port_config
 namespace port_config {
-inline constexpr uint32_t kPortDown = 1 << 0;     // OFPPC_PORT_DOWN
-inline constexpr uint32_t kNoStp = 1 << 1;        // OFPPC_NO_STP
-inline constexpr uint32_t kNoRecv = 1 << 2;       // OFPPC_NO_RECV
-inline constexpr uint32_t kNoRecvStp = 1 << 3;    // OFPPC_NO_RECV_STP
-inline constexpr uint32_t kNoFlood = 1 << 4;      // OFPPC_NO_FLOOD
-inline constexpr uint32_t kNoFwd = 1 << 5;        // OFPPC_NO_FWD
-inline constexpr uint32_t kNoPacketIn = 1 << 6;   // OFPPC_NO_PACKET_IN
+inline constexpr uint32_t kPortDown = 1 << 0;    // OFPPC_PORT_DOWN
+inline constexpr uint32_t kNoStp = 1 << 1;       // OFPPC_NO_STP
+inline constexpr uint32_t kNoRecv = 1 << 2;      // OFPPC_NO_RECV
+inline constexpr uint32_t kNoRecvStp = 1 << 3;   // OFPPC_NO_RECV_STP
+inline constexpr uint32_t kNoFlood = 1 << 4;     // OFPPC_NO_FLOOD
+inline constexpr uint32_t kNoFwd = 1 << 5;       // OFPPC_NO_FWD
+inline constexpr uint32_t kNoPacketIn = 1 << 6;  // OFPPC_NO_PACKET_IN
 inline constexpr uint32_t kAll = 0x7f;
 }  // namespace port_config
 
 // enum ofp_port_state
 namespace port_state {
-inline constexpr uint32_t kLinkDown = 1 << 0;     // OFPPS_LINK_DOWN
-inline constexpr uint32_t kStpListen = 0 << 8;    // OFPPS_STP_LISTEN
-inline constexpr uint32_t kStpLearn = 1 << 8;     // OFPPS_STP_LEARN
-inline constexpr uint32_t kStpForward = 2 << 8;   // OFPPS_STP_FORWARD
-inline constexpr uint32_t kStpBlock = 3 << 8;     // OFPPS_STP_BLOCK
-inline constexpr uint32_t kStpMask = 3 << 8;      // OFPPS_STP_MASK
+inline constexpr uint32_t kLinkDown = 1 << 0;    // OFPPS_LINK_DOWN
+inline constexpr uint32_t kStpListen = 0 << 8;   // OFPPS_STP_LISTEN
+inline constexpr uint32_t kStpLearn = 1 << 8;    // OFPPS_STP_LEARN
+inline constexpr uint32_t kStpForward = 2 << 8;  // OFPPS_STP_FORWARD
+inline constexpr uint32_t kStpBlock = 3 << 8;    // OFPPS_STP_BLOCK
+inline constexpr uint32_t kStpMask = 3 << 8;     // OFPPS_STP_MASK
 }  // namespace port_state
 
 // enum ofp_port_features
 namespace port_features {
-inline constexpr uint32_t k10MbHd = 1 << 0;     // OFPPF_10MB_HD
-inline constexpr uint32_t k10MbFd = 1 << 1;     // OFPPF_10MB_FD
-inline constexpr uint32_t k100MbHd = 1 << 2;    // OFPPF_100MB_HD
-inline constexpr uint32_t k100MbFd = 1 << 3;    // OFPPF_100MB_FD
-inline constexpr uint32_t k1GbHd = 1 << 4;      // OFPPF_1GB_HD
-inline constexpr uint32_t k1GbFd = 1 << 5;      // OFPPF_1GB_FD
-inline constexpr uint32_t k10GbFd = 1 << 6;     // OFPPF_10GB_FD
-inline constexpr uint32_t kCopper = 1 << 7;     // OFPPF_COPPER
-inline constexpr uint32_t kFiber = 1 << 8;      // OFPPF_FIBER
-inline constexpr uint32_t kAutoneg = 1 << 9;    // OFPPF_AUTONEG
-inline constexpr uint32_t kPause = 1 << 10;     // OFPPF_PAUSE
-inline constexpr uint32_t kPauseAsym = 1 << 11; // OFPPF_PAUSE_ASYM
+inline constexpr uint32_t k10MbHd = 1 << 0;      // OFPPF_10MB_HD
+inline constexpr uint32_t k10MbFd = 1 << 1;      // OFPPF_10MB_FD
+inline constexpr uint32_t k100MbHd = 1 << 2;     // OFPPF_100MB_HD
+inline constexpr uint32_t k100MbFd = 1 << 3;     // OFPPF_100MB_FD
+inline constexpr uint32_t k1GbHd = 1 << 4;       // OFPPF_1GB_HD
+inline constexpr uint32_t k1GbFd = 1 << 5;       // OFPPF_1GB_FD
+inline constexpr uint32_t k10GbFd = 1 << 6;      // OFPPF_10GB_FD
+inline constexpr uint32_t kCopper = 1 << 7;      // OFPPF_COPPER
+inline constexpr uint32_t kFiber = 1 << 8;       // OFPPF_FIBER
+inline constexpr uint32_t kAutoneg = 1 << 9;     // OFPPF_AUTONEG
+inline constexpr uint32_t kPause = 1 << 10;      // OFPPF_PAUSE
+inline constexpr uint32_t kPauseAsym = 1 << 11;  // OFPPF_PAUSE_ASYM
 }  // namespace port_features
 
 // enum ofp_port_reason
@@ -152,25 +152,25 @@ inline constexpr uint16_t kFragMask = 3;    // OFPC_FRAG_MASK
 
 // enum ofp_flow_wildcards
 namespace wildcards {
-inline constexpr uint32_t kInPort = 1 << 0;       // OFPFW_IN_PORT
-inline constexpr uint32_t kDlVlan = 1 << 1;       // OFPFW_DL_VLAN
-inline constexpr uint32_t kDlSrc = 1 << 2;        // OFPFW_DL_SRC
-inline constexpr uint32_t kDlDst = 1 << 3;        // OFPFW_DL_DST
-inline constexpr uint32_t kDlType = 1 << 4;       // OFPFW_DL_TYPE
-inline constexpr uint32_t kNwProto = 1 << 5;      // OFPFW_NW_PROTO
-inline constexpr uint32_t kTpSrc = 1 << 6;        // OFPFW_TP_SRC
-inline constexpr uint32_t kTpDst = 1 << 7;        // OFPFW_TP_DST
-inline constexpr int kNwSrcShift = 8;             // OFPFW_NW_SRC_SHIFT
-inline constexpr uint32_t kNwSrcBits = 6;         // OFPFW_NW_SRC_BITS
+inline constexpr uint32_t kInPort = 1 << 0;                                      // OFPFW_IN_PORT
+inline constexpr uint32_t kDlVlan = 1 << 1;                                      // OFPFW_DL_VLAN
+inline constexpr uint32_t kDlSrc = 1 << 2;                                       // OFPFW_DL_SRC
+inline constexpr uint32_t kDlDst = 1 << 3;                                       // OFPFW_DL_DST
+inline constexpr uint32_t kDlType = 1 << 4;                                      // OFPFW_DL_TYPE
+inline constexpr uint32_t kNwProto = 1 << 5;                                     // OFPFW_NW_PROTO
+inline constexpr uint32_t kTpSrc = 1 << 6;                                       // OFPFW_TP_SRC
+inline constexpr uint32_t kTpDst = 1 << 7;                                       // OFPFW_TP_DST
+inline constexpr int kNwSrcShift = 8;                                            // OFPFW_NW_SRC_SHIFT
+inline constexpr uint32_t kNwSrcBits = 6;                                        // OFPFW_NW_SRC_BITS
 inline constexpr uint32_t kNwSrcMask = ((1u << kNwSrcBits) - 1) << kNwSrcShift;  // OFPFW_NW_SRC_MASK
 inline constexpr uint32_t kNwSrcAll = 32u << kNwSrcShift;                        // OFPFW_NW_SRC_ALL
-inline constexpr int kNwDstShift = 14;            // OFPFW_NW_DST_SHIFT
-inline constexpr uint32_t kNwDstBits = 6;         // OFPFW_NW_DST_BITS
+inline constexpr int kNwDstShift = 14;                                           // OFPFW_NW_DST_SHIFT
+inline constexpr uint32_t kNwDstBits = 6;                                        // OFPFW_NW_DST_BITS
 inline constexpr uint32_t kNwDstMask = ((1u << kNwDstBits) - 1) << kNwDstShift;  // OFPFW_NW_DST_MASK
 inline constexpr uint32_t kNwDstAll = 32u << kNwDstShift;                        // OFPFW_NW_DST_ALL
-inline constexpr uint32_t kDlVlanPcp = 1 << 20;   // OFPFW_DL_VLAN_PCP
-inline constexpr uint32_t kNwTos = 1 << 21;       // OFPFW_NW_TOS
-inline constexpr uint32_t kAll = (1 << 22) - 1;   // OFPFW_ALL
+inline constexpr uint32_t kDlVlanPcp = 1 << 20;                                  // OFPFW_DL_VLAN_PCP
+inline constexpr uint32_t kNwTos = 1 << 21;                                      // OFPFW_NW_TOS
+inline constexpr uint32_t kAll = (1 << 22) - 1;                                  // OFPFW_ALL
 }  // namespace wildcards
 
 // enum ofp_flow_mod_command

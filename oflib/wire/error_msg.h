@@ -15,8 +15,8 @@
 
 namespace ofkit::of {
 
-inline constexpr size_t kErrorMsgLen = 12;         // sizeof(struct ofp_error_msg)
-inline constexpr size_t kErrorDataMinCopy = 64;    // bytes of the offending message kept
+inline constexpr size_t kErrorMsgLen = 12;       // sizeof(struct ofp_error_msg)
+inline constexpr size_t kErrorDataMinCopy = 64;  // bytes of the offending message kept
 
 struct ErrorMsg {
   uint16_t type = 0;  // enum ofp_error_type (kept raw: peers may send values we do not know)

@@ -15,37 +15,37 @@
 namespace ofkit::of {
 
 // X(enumerator, type value, type name, code value, code name)
-#define OFKIT_OFPERR_LIST(X)                                                          \
-  X(kHelloFailedIncompatible, 0, OFPET_HELLO_FAILED, 0, OFPHFC_INCOMPATIBLE)          \
-  X(kHelloFailedEperm, 0, OFPET_HELLO_FAILED, 1, OFPHFC_EPERM)                        \
-  X(kBadRequestBadVersion, 1, OFPET_BAD_REQUEST, 0, OFPBRC_BAD_VERSION)               \
-  X(kBadRequestBadType, 1, OFPET_BAD_REQUEST, 1, OFPBRC_BAD_TYPE)                     \
-  X(kBadRequestBadStat, 1, OFPET_BAD_REQUEST, 2, OFPBRC_BAD_STAT)                     \
-  X(kBadRequestBadVendor, 1, OFPET_BAD_REQUEST, 3, OFPBRC_BAD_VENDOR)                 \
-  X(kBadRequestBadSubtype, 1, OFPET_BAD_REQUEST, 4, OFPBRC_BAD_SUBTYPE)               \
-  X(kBadRequestEperm, 1, OFPET_BAD_REQUEST, 5, OFPBRC_EPERM)                          \
-  X(kBadRequestBadLen, 1, OFPET_BAD_REQUEST, 6, OFPBRC_BAD_LEN)                       \
-  X(kBadRequestBufferEmpty, 1, OFPET_BAD_REQUEST, 7, OFPBRC_BUFFER_EMPTY)             \
-  X(kBadRequestBufferUnknown, 1, OFPET_BAD_REQUEST, 8, OFPBRC_BUFFER_UNKNOWN)         \
-  X(kBadActionBadType, 2, OFPET_BAD_ACTION, 0, OFPBAC_BAD_TYPE)                       \
-  X(kBadActionBadLen, 2, OFPET_BAD_ACTION, 1, OFPBAC_BAD_LEN)                         \
-  X(kBadActionBadVendor, 2, OFPET_BAD_ACTION, 2, OFPBAC_BAD_VENDOR)                   \
-  X(kBadActionBadVendorType, 2, OFPET_BAD_ACTION, 3, OFPBAC_BAD_VENDOR_TYPE)          \
-  X(kBadActionBadOutPort, 2, OFPET_BAD_ACTION, 4, OFPBAC_BAD_OUT_PORT)                \
-  X(kBadActionBadArgument, 2, OFPET_BAD_ACTION, 5, OFPBAC_BAD_ARGUMENT)               \
-  X(kBadActionEperm, 2, OFPET_BAD_ACTION, 6, OFPBAC_EPERM)                            \
-  X(kBadActionTooMany, 2, OFPET_BAD_ACTION, 7, OFPBAC_TOO_MANY)                       \
-  X(kBadActionBadQueue, 2, OFPET_BAD_ACTION, 8, OFPBAC_BAD_QUEUE)                     \
-  X(kFlowModFailedAllTablesFull, 3, OFPET_FLOW_MOD_FAILED, 0, OFPFMFC_ALL_TABLES_FULL) \
-  X(kFlowModFailedOverlap, 3, OFPET_FLOW_MOD_FAILED, 1, OFPFMFC_OVERLAP)              \
-  X(kFlowModFailedEperm, 3, OFPET_FLOW_MOD_FAILED, 2, OFPFMFC_EPERM)                  \
+#define OFKIT_OFPERR_LIST(X)                                                               \
+  X(kHelloFailedIncompatible, 0, OFPET_HELLO_FAILED, 0, OFPHFC_INCOMPATIBLE)               \
+  X(kHelloFailedEperm, 0, OFPET_HELLO_FAILED, 1, OFPHFC_EPERM)                             \
+  X(kBadRequestBadVersion, 1, OFPET_BAD_REQUEST, 0, OFPBRC_BAD_VERSION)                    \
+  X(kBadRequestBadType, 1, OFPET_BAD_REQUEST, 1, OFPBRC_BAD_TYPE)                          \
+  X(kBadRequestBadStat, 1, OFPET_BAD_REQUEST, 2, OFPBRC_BAD_STAT)                          \
+  X(kBadRequestBadVendor, 1, OFPET_BAD_REQUEST, 3, OFPBRC_BAD_VENDOR)                      \
+  X(kBadRequestBadSubtype, 1, OFPET_BAD_REQUEST, 4, OFPBRC_BAD_SUBTYPE)                    \
+  X(kBadRequestEperm, 1, OFPET_BAD_REQUEST, 5, OFPBRC_EPERM)                               \
+  X(kBadRequestBadLen, 1, OFPET_BAD_REQUEST, 6, OFPBRC_BAD_LEN)                            \
+  X(kBadRequestBufferEmpty, 1, OFPET_BAD_REQUEST, 7, OFPBRC_BUFFER_EMPTY)                  \
+  X(kBadRequestBufferUnknown, 1, OFPET_BAD_REQUEST, 8, OFPBRC_BUFFER_UNKNOWN)              \
+  X(kBadActionBadType, 2, OFPET_BAD_ACTION, 0, OFPBAC_BAD_TYPE)                            \
+  X(kBadActionBadLen, 2, OFPET_BAD_ACTION, 1, OFPBAC_BAD_LEN)                              \
+  X(kBadActionBadVendor, 2, OFPET_BAD_ACTION, 2, OFPBAC_BAD_VENDOR)                        \
+  X(kBadActionBadVendorType, 2, OFPET_BAD_ACTION, 3, OFPBAC_BAD_VENDOR_TYPE)               \
+  X(kBadActionBadOutPort, 2, OFPET_BAD_ACTION, 4, OFPBAC_BAD_OUT_PORT)                     \
+  X(kBadActionBadArgument, 2, OFPET_BAD_ACTION, 5, OFPBAC_BAD_ARGUMENT)                    \
+  X(kBadActionEperm, 2, OFPET_BAD_ACTION, 6, OFPBAC_EPERM)                                 \
+  X(kBadActionTooMany, 2, OFPET_BAD_ACTION, 7, OFPBAC_TOO_MANY)                            \
+  X(kBadActionBadQueue, 2, OFPET_BAD_ACTION, 8, OFPBAC_BAD_QUEUE)                          \
+  X(kFlowModFailedAllTablesFull, 3, OFPET_FLOW_MOD_FAILED, 0, OFPFMFC_ALL_TABLES_FULL)     \
+  X(kFlowModFailedOverlap, 3, OFPET_FLOW_MOD_FAILED, 1, OFPFMFC_OVERLAP)                   \
+  X(kFlowModFailedEperm, 3, OFPET_FLOW_MOD_FAILED, 2, OFPFMFC_EPERM)                       \
   X(kFlowModFailedBadEmergTimeout, 3, OFPET_FLOW_MOD_FAILED, 3, OFPFMFC_BAD_EMERG_TIMEOUT) \
-  X(kFlowModFailedBadCommand, 3, OFPET_FLOW_MOD_FAILED, 4, OFPFMFC_BAD_COMMAND)       \
-  X(kFlowModFailedUnsupported, 3, OFPET_FLOW_MOD_FAILED, 5, OFPFMFC_UNSUPPORTED)      \
-  X(kPortModFailedBadPort, 4, OFPET_PORT_MOD_FAILED, 0, OFPPMFC_BAD_PORT)             \
-  X(kPortModFailedBadHwAddr, 4, OFPET_PORT_MOD_FAILED, 1, OFPPMFC_BAD_HW_ADDR)        \
-  X(kQueueOpFailedBadPort, 5, OFPET_QUEUE_OP_FAILED, 0, OFPQOFC_BAD_PORT)             \
-  X(kQueueOpFailedBadQueue, 5, OFPET_QUEUE_OP_FAILED, 1, OFPQOFC_BAD_QUEUE)           \
+  X(kFlowModFailedBadCommand, 3, OFPET_FLOW_MOD_FAILED, 4, OFPFMFC_BAD_COMMAND)            \
+  X(kFlowModFailedUnsupported, 3, OFPET_FLOW_MOD_FAILED, 5, OFPFMFC_UNSUPPORTED)           \
+  X(kPortModFailedBadPort, 4, OFPET_PORT_MOD_FAILED, 0, OFPPMFC_BAD_PORT)                  \
+  X(kPortModFailedBadHwAddr, 4, OFPET_PORT_MOD_FAILED, 1, OFPPMFC_BAD_HW_ADDR)             \
+  X(kQueueOpFailedBadPort, 5, OFPET_QUEUE_OP_FAILED, 0, OFPQOFC_BAD_PORT)                  \
+  X(kQueueOpFailedBadQueue, 5, OFPET_QUEUE_OP_FAILED, 1, OFPQOFC_BAD_QUEUE)                \
   X(kQueueOpFailedEperm, 5, OFPET_QUEUE_OP_FAILED, 2, OFPQOFC_EPERM)
 
 // enum ofp_error_type

@@ -70,7 +70,8 @@ Result<FeaturesReply> decode_features_reply(std::span<const uint8_t> msg) {
   m.actions = load_be32(in + 28);
   const size_t n = (msg.size() - kSwitchFeaturesLen) / kPhyPortLen;
   m.ports.reserve(n);
-  for (size_t i = 0; i < n; ++i) m.ports.push_back(decode_phy_port(in + kSwitchFeaturesLen + i * kPhyPortLen));
+  for (size_t i = 0; i < n; ++i)
+    m.ports.push_back(decode_phy_port(in + kSwitchFeaturesLen + i * kPhyPortLen));
   return m;
 }
 

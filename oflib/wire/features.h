@@ -21,10 +21,10 @@ inline constexpr size_t kSwitchFeaturesLen = 32;  // sizeof(struct ofp_switch_fe
 struct PhyPort {
   uint16_t port_no = 0;
   MacAddr hw_addr;
-  std::string name;       // at most 15 characters are encoded (NUL-terminated in 16 bytes)
-  uint32_t config = 0;    // OFPPC_* (port_config::)
-  uint32_t state = 0;     // OFPPS_* (port_state::)
-  uint32_t curr = 0;      // OFPPF_* (port_features::)
+  std::string name;     // at most 15 characters are encoded (NUL-terminated in 16 bytes)
+  uint32_t config = 0;  // OFPPC_* (port_config::)
+  uint32_t state = 0;   // OFPPS_* (port_state::)
+  uint32_t curr = 0;    // OFPPF_* (port_features::)
   uint32_t advertised = 0;
   uint32_t supported = 0;
   uint32_t peer = 0;
@@ -32,7 +32,7 @@ struct PhyPort {
 };
 
 void encode_phy_port(const PhyPort& p, uint8_t* out);  // 48 bytes
-PhyPort decode_phy_port(const uint8_t* in);             // 48 bytes; name stops at the first NUL
+PhyPort decode_phy_port(const uint8_t* in);            // 48 bytes; name stops at the first NUL
 
 struct FeaturesRequest {
   friend bool operator==(const FeaturesRequest&, const FeaturesRequest&) = default;

@@ -77,8 +77,8 @@ Match normalize_match(const Match& in) {
       nw_addr = nw_proto = true;
     }
   }
-  if (!nw_addr) wc = with_nw_bits(with_nw_bits(wc, w::kNwSrcShift, w::kNwSrcMask, 32), w::kNwDstShift,
-                                  w::kNwDstMask, 32);
+  if (!nw_addr)
+    wc = with_nw_bits(with_nw_bits(wc, w::kNwSrcShift, w::kNwSrcMask, 32), w::kNwDstShift, w::kNwDstMask, 32);
   if (!nw_proto) wc |= w::kNwProto;
   if (!nw_tos) wc |= w::kNwTos;
   if (!tp) wc |= w::kTpSrc | w::kTpDst;

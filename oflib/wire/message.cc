@@ -14,35 +14,58 @@ Result<Message> wrap(Result<T>&& r) {
 }  // namespace
 
 Result<Message> decode_message(std::span<const uint8_t> msg, const ActionDecodeOptions& opts) {
-  if (msg.size() < kHeaderLen || load_be16(msg.data() + 2) != msg.size()) return fail(Ofperr::kBadRequestBadLen);
+  if (msg.size() < kHeaderLen || load_be16(msg.data() + 2) != msg.size())
+    return fail(Ofperr::kBadRequestBadLen);
   const uint8_t version = msg[0];
   const uint8_t type = msg[1];
   if (version != kVersion && !(type == static_cast<uint8_t>(MsgType::kHello) && version > kVersion))
     return fail(Ofperr::kBadRequestBadVersion);
   if (!is_known_type(type)) return fail(Ofperr::kBadRequestBadType);
   switch (static_cast<MsgType>(type)) {
-    case MsgType::kHello: return wrap(decode_hello(msg));
-    case MsgType::kError: return wrap(decode_error(msg));
-    case MsgType::kEchoRequest: return wrap(decode_echo_request(msg));
-    case MsgType::kEchoReply: return wrap(decode_echo_reply(msg));
-    case MsgType::kVendor: return wrap(decode_vendor(msg));
-    case MsgType::kFeaturesRequest: return wrap(decode_features_request(msg));
-    case MsgType::kFeaturesReply: return wrap(decode_features_reply(msg));
-    case MsgType::kGetConfigRequest: return wrap(decode_get_config_request(msg));
-    case MsgType::kGetConfigReply: return wrap(decode_get_config_reply(msg));
-    case MsgType::kSetConfig: return wrap(decode_set_config(msg));
-    case MsgType::kPacketIn: return wrap(decode_packet_in(msg));
-    case MsgType::kFlowRemoved: return wrap(decode_flow_removed(msg));
-    case MsgType::kPortStatus: return wrap(decode_port_status(msg));
-    case MsgType::kPacketOut: return wrap(decode_packet_out(msg, opts));
-    case MsgType::kFlowMod: return wrap(decode_flow_mod(msg, opts));
-    case MsgType::kPortMod: return wrap(decode_port_mod(msg));
-    case MsgType::kStatsRequest: return wrap(decode_stats_request(msg));
-    case MsgType::kStatsReply: return wrap(decode_stats_reply(msg));
-    case MsgType::kBarrierRequest: return wrap(decode_barrier_request(msg));
-    case MsgType::kBarrierReply: return wrap(decode_barrier_reply(msg));
-    case MsgType::kQueueGetConfigRequest: return wrap(decode_queue_get_config_request(msg));
-    case MsgType::kQueueGetConfigReply: return wrap(decode_queue_get_config_reply(msg));
+    case MsgType::kHello:
+      return wrap(decode_hello(msg));
+    case MsgType::kError:
+      return wrap(decode_error(msg));
+    case MsgType::kEchoRequest:
+      return wrap(decode_echo_request(msg));
+    case MsgType::kEchoReply:
+      return wrap(decode_echo_reply(msg));
+    case MsgType::kVendor:
+      return wrap(decode_vendor(msg));
+    case MsgType::kFeaturesRequest:
+      return wrap(decode_features_request(msg));
+    case MsgType::kFeaturesReply:
+      return wrap(decode_features_reply(msg));
+    case MsgType::kGetConfigRequest:
+      return wrap(decode_get_config_request(msg));
+    case MsgType::kGetConfigReply:
+      return wrap(decode_get_config_reply(msg));
+    case MsgType::kSetConfig:
+      return wrap(decode_set_config(msg));
+    case MsgType::kPacketIn:
+      return wrap(decode_packet_in(msg));
+    case MsgType::kFlowRemoved:
+      return wrap(decode_flow_removed(msg));
+    case MsgType::kPortStatus:
+      return wrap(decode_port_status(msg));
+    case MsgType::kPacketOut:
+      return wrap(decode_packet_out(msg, opts));
+    case MsgType::kFlowMod:
+      return wrap(decode_flow_mod(msg, opts));
+    case MsgType::kPortMod:
+      return wrap(decode_port_mod(msg));
+    case MsgType::kStatsRequest:
+      return wrap(decode_stats_request(msg));
+    case MsgType::kStatsReply:
+      return wrap(decode_stats_reply(msg));
+    case MsgType::kBarrierRequest:
+      return wrap(decode_barrier_request(msg));
+    case MsgType::kBarrierReply:
+      return wrap(decode_barrier_reply(msg));
+    case MsgType::kQueueGetConfigRequest:
+      return wrap(decode_queue_get_config_request(msg));
+    case MsgType::kQueueGetConfigReply:
+      return wrap(decode_queue_get_config_reply(msg));
   }
   return fail(Ofperr::kBadRequestBadType);
 }

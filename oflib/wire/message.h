@@ -36,28 +36,28 @@
 
 namespace ofkit::of {
 
-using Message = std::variant<Hello,                   // 0  OFPT_HELLO
-                             ErrorMsg,                // 1  OFPT_ERROR
-                             EchoRequest,             // 2  OFPT_ECHO_REQUEST
-                             EchoReply,               // 3  OFPT_ECHO_REPLY
-                             Vendor,                  // 4  OFPT_VENDOR
-                             FeaturesRequest,         // 5  OFPT_FEATURES_REQUEST
-                             FeaturesReply,           // 6  OFPT_FEATURES_REPLY
-                             GetConfigRequest,        // 7  OFPT_GET_CONFIG_REQUEST
-                             GetConfigReply,          // 8  OFPT_GET_CONFIG_REPLY
-                             SetConfig,               // 9  OFPT_SET_CONFIG
-                             PacketIn,                // 10 OFPT_PACKET_IN
-                             FlowRemoved,             // 11 OFPT_FLOW_REMOVED
-                             PortStatus,              // 12 OFPT_PORT_STATUS
-                             PacketOut,               // 13 OFPT_PACKET_OUT
-                             FlowMod,                 // 14 OFPT_FLOW_MOD
-                             PortMod,                 // 15 OFPT_PORT_MOD
-                             StatsRequest,            // 16 OFPT_STATS_REQUEST
-                             StatsReply,              // 17 OFPT_STATS_REPLY
-                             BarrierRequest,          // 18 OFPT_BARRIER_REQUEST
-                             BarrierReply,            // 19 OFPT_BARRIER_REPLY
-                             QueueGetConfigRequest,   // 20 OFPT_QUEUE_GET_CONFIG_REQUEST
-                             QueueGetConfigReply>;    // 21 OFPT_QUEUE_GET_CONFIG_REPLY
+using Message = std::variant<Hello,                  // 0  OFPT_HELLO
+                             ErrorMsg,               // 1  OFPT_ERROR
+                             EchoRequest,            // 2  OFPT_ECHO_REQUEST
+                             EchoReply,              // 3  OFPT_ECHO_REPLY
+                             Vendor,                 // 4  OFPT_VENDOR
+                             FeaturesRequest,        // 5  OFPT_FEATURES_REQUEST
+                             FeaturesReply,          // 6  OFPT_FEATURES_REPLY
+                             GetConfigRequest,       // 7  OFPT_GET_CONFIG_REQUEST
+                             GetConfigReply,         // 8  OFPT_GET_CONFIG_REPLY
+                             SetConfig,              // 9  OFPT_SET_CONFIG
+                             PacketIn,               // 10 OFPT_PACKET_IN
+                             FlowRemoved,            // 11 OFPT_FLOW_REMOVED
+                             PortStatus,             // 12 OFPT_PORT_STATUS
+                             PacketOut,              // 13 OFPT_PACKET_OUT
+                             FlowMod,                // 14 OFPT_FLOW_MOD
+                             PortMod,                // 15 OFPT_PORT_MOD
+                             StatsRequest,           // 16 OFPT_STATS_REQUEST
+                             StatsReply,             // 17 OFPT_STATS_REPLY
+                             BarrierRequest,         // 18 OFPT_BARRIER_REQUEST
+                             BarrierReply,           // 19 OFPT_BARRIER_REPLY
+                             QueueGetConfigRequest,  // 20 OFPT_QUEUE_GET_CONFIG_REQUEST
+                             QueueGetConfigReply>;   // 21 OFPT_QUEUE_GET_CONFIG_REPLY
 static_assert(std::variant_size_v<Message> == kMsgTypeCount);
 
 inline MsgType message_type(const Message& m) { return static_cast<MsgType>(m.index()); }

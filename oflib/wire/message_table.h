@@ -70,13 +70,20 @@ inline std::optional<MsgType> msg_type_from_name(std::string_view name) {
 // Names of the stats types ("OFPST_FLOW"), empty for unknown.
 constexpr std::string_view stats_type_name(StatsType t) {
   switch (t) {
-    case StatsType::kDesc: return "OFPST_DESC";
-    case StatsType::kFlow: return "OFPST_FLOW";
-    case StatsType::kAggregate: return "OFPST_AGGREGATE";
-    case StatsType::kTable: return "OFPST_TABLE";
-    case StatsType::kPort: return "OFPST_PORT";
-    case StatsType::kQueue: return "OFPST_QUEUE";
-    case StatsType::kVendor: return "OFPST_VENDOR";
+    case StatsType::kDesc:
+      return "OFPST_DESC";
+    case StatsType::kFlow:
+      return "OFPST_FLOW";
+    case StatsType::kAggregate:
+      return "OFPST_AGGREGATE";
+    case StatsType::kTable:
+      return "OFPST_TABLE";
+    case StatsType::kPort:
+      return "OFPST_PORT";
+    case StatsType::kQueue:
+      return "OFPST_QUEUE";
+    case StatsType::kVendor:
+      return "OFPST_VENDOR";
   }
   return {};
 }

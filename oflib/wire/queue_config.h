@@ -29,7 +29,7 @@ inline constexpr size_t kQueuePropMinRateLen = 16;       // sizeof(struct ofp_qu
 struct QueuePropNone {  // OFPQT_NONE
   friend bool operator==(const QueuePropNone&, const QueuePropNone&) = default;
 };
-struct QueuePropMinRate {  // OFPQT_MIN_RATE
+struct QueuePropMinRate {         // OFPQT_MIN_RATE
   uint16_t rate = kMinRateUncfg;  // in 1/10 of a percent; > 1000 means disabled
   friend bool operator==(const QueuePropMinRate&, const QueuePropMinRate&) = default;
 };

@@ -26,7 +26,9 @@ size_t wire_len(const Vendor& m) { return kVendorHeaderLen + m.data.size(); }
 size_t wire_len(const BarrierRequest&) { return kHeaderLen; }
 size_t wire_len(const BarrierReply&) { return kHeaderLen; }
 
-void encode_to(const Hello& m, uint32_t xid, uint8_t* out) { encode_opaque(MsgType::kHello, m.body, xid, out); }
+void encode_to(const Hello& m, uint32_t xid, uint8_t* out) {
+  encode_opaque(MsgType::kHello, m.body, xid, out);
+}
 void encode_to(const EchoRequest& m, uint32_t xid, uint8_t* out) {
   encode_opaque(MsgType::kEchoRequest, m.data, xid, out);
 }

@@ -14,8 +14,8 @@ struct Overloaded : Ts... {
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
-constexpr StatsType kRequestTypes[] = {StatsType::kDesc,  StatsType::kFlow,  StatsType::kAggregate,
-                                       StatsType::kTable, StatsType::kPort,  StatsType::kQueue,
+constexpr StatsType kRequestTypes[] = {StatsType::kDesc,  StatsType::kFlow, StatsType::kAggregate,
+                                       StatsType::kTable, StatsType::kPort, StatsType::kQueue,
                                        StatsType::kVendor};
 // Reply variant order is the same as the request's.
 
@@ -65,8 +65,9 @@ void encode_table_stats(const TableStats& t, uint8_t* out) {
 void encode_port_stats(const PortStats& p, uint8_t* out) {
   store_be16(out, p.port_no);
   detail::store_zero(out + 2, 6);
-  const uint64_t v[12] = {p.rx_packets, p.tx_packets, p.rx_bytes,     p.tx_bytes,    p.rx_dropped, p.tx_dropped,
-                          p.rx_errors,  p.tx_errors,  p.rx_frame_err, p.rx_over_err, p.rx_crc_err, p.collisions};
+  const uint64_t v[12] = {p.rx_packets,   p.tx_packets,  p.rx_bytes,   p.tx_bytes,
+                          p.rx_dropped,   p.tx_dropped,  p.rx_errors,  p.tx_errors,
+                          p.rx_frame_err, p.rx_over_err, p.rx_crc_err, p.collisions};
   for (int i = 0; i < 12; ++i) store_be64(out + 8 + 8 * i, v[i]);
 }
 
@@ -82,8 +83,9 @@ void encode_queue_stats(const QueueStats& q, uint8_t* out) {
 PortStats decode_port_stats(const uint8_t* in) {
   PortStats p;
   p.port_no = load_be16(in);
-  uint64_t* v[12] = {&p.rx_packets, &p.tx_packets, &p.rx_bytes,     &p.tx_bytes,    &p.rx_dropped, &p.tx_dropped,
-                     &p.rx_errors,  &p.tx_errors,  &p.rx_frame_err, &p.rx_over_err, &p.rx_crc_err, &p.collisions};
+  uint64_t* v[12] = {&p.rx_packets,   &p.tx_packets,  &p.rx_bytes,   &p.tx_bytes,
+                     &p.rx_dropped,   &p.tx_dropped,  &p.rx_errors,  &p.tx_errors,
+                     &p.rx_frame_err, &p.rx_over_err, &p.rx_crc_err, &p.collisions};
   for (int i = 0; i < 12; ++i) *v[i] = load_be64(in + 8 + 8 * i);
   return p;
 }
@@ -366,10 +368,14 @@ std::vector<StatsReply> split_entries(const Vec& entries, size_t max_body, LenFn
   std::vector<StatsReply> parts;
   Reply cur;
   auto& cur_vec = [](Reply& r) -> Vec& {
-    if constexpr (std::is_same_v<Reply, FlowStatsReply>) return r.flows;
-    else if constexpr (std::is_same_v<Reply, TableStatsReply>) return r.tables;
-    else if constexpr (std::is_same_v<Reply, PortStatsReply>) return r.ports;
-    else return r.queues;
+    if constexpr (std::is_same_v<Reply, FlowStatsReply>)
+      return r.flows;
+    else if constexpr (std::is_same_v<Reply, TableStatsReply>)
+      return r.tables;
+    else if constexpr (std::is_same_v<Reply, PortStatsReply>)
+      return r.ports;
+    else
+      return r.queues;
   }(cur);
   size_t used = 0;
   for (const auto& e : entries) {
@@ -390,23 +396,28 @@ std::vector<StatsReply> split_entries(const Vec& entries, size_t max_body, LenFn
 
 std::vector<StatsReply> split_stats_reply(const StatsReply& reply, size_t max_msg_len) {
   const size_t max_body = max_msg_len > kStatsMsgLen ? max_msg_len - kStatsMsgLen : 0;
-  std::vector<StatsReply> parts = std::visit(
-      Overloaded{
-          [&](const FlowStatsReply& r) {
-            return split_entries<FlowStatsReply>(r.flows, max_body, flow_stats_wire_len);
-          },
-          [&](const TableStatsReply& r) {
-            return split_entries<TableStatsReply>(r.tables, max_body, [](const auto&) { return kTableStatsLen; });
-          },
-          [&](const PortStatsReply& r) {
-            return split_entries<PortStatsReply>(r.ports, max_body, [](const auto&) { return kPortStatsLen; });
-          },
-          [&](const QueueStatsReply& r) {
-            return split_entries<QueueStatsReply>(r.queues, max_body, [](const auto&) { return kQueueStatsLen; });
-          },
-          [&](const auto&) { return std::vector<StatsReply>{StatsReply{0, reply.body}}; },
-      },
-      reply.body);
+  std::vector<StatsReply> parts =
+      std::visit(Overloaded{
+                     [&](const FlowStatsReply& r) {
+                       return split_entries<FlowStatsReply>(r.flows, max_body, flow_stats_wire_len);
+                     },
+                     [&](const TableStatsReply& r) {
+                       return split_entries<TableStatsReply>(r.tables, max_body,
+                                                             [](const auto&) { return kTableStatsLen; });
+                     },
+                     [&](const PortStatsReply& r) {
+                       return split_entries<PortStatsReply>(r.ports, max_body,
+                                                            [](const auto&) { return kPortStatsLen; });
+                     },
+                     [&](const QueueStatsReply& r) {
+                       return split_entries<QueueStatsReply>(r.queues, max_body,
+                                                             [](const auto&) { return kQueueStatsLen; });
+                     },
+                     [&](const auto&) {
+                       return std::vector<StatsReply>{StatsReply{0, reply.body}};
+                     },
+                 },
+                 reply.body);
   // Keep any flag bits other than REPLY_MORE that the caller set.
   const uint16_t other = reply.flags & ~kStatsReplyMore;
   for (auto& p : parts) p.flags |= other;

@@ -26,17 +26,17 @@
 
 namespace ofkit::of {
 
-inline constexpr size_t kStatsMsgLen = 12;            // sizeof(struct ofp_stats_request/reply)
-inline constexpr size_t kDescStatsLen = 1056;         // sizeof(struct ofp_desc_stats)
-inline constexpr size_t kFlowStatsRequestLen = 44;    // sizeof(struct ofp_flow_stats_request)
-inline constexpr size_t kFlowStatsLen = 88;           // sizeof(struct ofp_flow_stats), no actions
-inline constexpr size_t kAggregateStatsReplyLen = 24; // sizeof(struct ofp_aggregate_stats_reply)
-inline constexpr size_t kTableStatsLen = 64;          // sizeof(struct ofp_table_stats)
-inline constexpr size_t kPortStatsRequestLen = 8;     // sizeof(struct ofp_port_stats_request)
-inline constexpr size_t kPortStatsLen = 104;          // sizeof(struct ofp_port_stats)
-inline constexpr size_t kQueueStatsRequestLen = 8;    // sizeof(struct ofp_queue_stats_request)
-inline constexpr size_t kQueueStatsLen = 32;          // sizeof(struct ofp_queue_stats)
-inline constexpr size_t kVendorStatsLen = 4;          // the vendor id in front of a vendor body
+inline constexpr size_t kStatsMsgLen = 12;             // sizeof(struct ofp_stats_request/reply)
+inline constexpr size_t kDescStatsLen = 1056;          // sizeof(struct ofp_desc_stats)
+inline constexpr size_t kFlowStatsRequestLen = 44;     // sizeof(struct ofp_flow_stats_request)
+inline constexpr size_t kFlowStatsLen = 88;            // sizeof(struct ofp_flow_stats), no actions
+inline constexpr size_t kAggregateStatsReplyLen = 24;  // sizeof(struct ofp_aggregate_stats_reply)
+inline constexpr size_t kTableStatsLen = 64;           // sizeof(struct ofp_table_stats)
+inline constexpr size_t kPortStatsRequestLen = 8;      // sizeof(struct ofp_port_stats_request)
+inline constexpr size_t kPortStatsLen = 104;           // sizeof(struct ofp_port_stats)
+inline constexpr size_t kQueueStatsRequestLen = 8;     // sizeof(struct ofp_queue_stats_request)
+inline constexpr size_t kQueueStatsLen = 32;           // sizeof(struct ofp_queue_stats)
+inline constexpr size_t kVendorStatsLen = 4;           // the vendor id in front of a vendor body
 
 // --- request bodies ---------------------------------------------------------
 struct DescStatsRequest {
@@ -57,13 +57,13 @@ struct AggregateStatsRequest {  // struct ofp_aggregate_stats_request (same layo
 struct TableStatsRequest {
   friend bool operator==(const TableStatsRequest&, const TableStatsRequest&) = default;
 };
-struct PortStatsRequest {  // struct ofp_port_stats_request
+struct PortStatsRequest {          // struct ofp_port_stats_request
   uint16_t port_no = port::kNone;  // OFPP_NONE: all ports
   friend bool operator==(const PortStatsRequest&, const PortStatsRequest&) = default;
 };
-struct QueueStatsRequest {  // struct ofp_queue_stats_request
-  uint16_t port_no = port::kAll;  // OFPP_ALL: all ports
-  uint32_t queue_id = kAllQueues; // OFPQ_ALL: all queues
+struct QueueStatsRequest {         // struct ofp_queue_stats_request
+  uint16_t port_no = port::kAll;   // OFPP_ALL: all ports
+  uint32_t queue_id = kAllQueues;  // OFPQ_ALL: all queues
   friend bool operator==(const QueueStatsRequest&, const QueueStatsRequest&) = default;
 };
 struct VendorStats {  // OFPST_VENDOR body, request or reply: vendor id + opaque bytes
@@ -83,7 +83,7 @@ struct StatsRequest {
 };
 
 // --- reply bodies -------------------------------------------------------------
-struct DescStats {  // struct ofp_desc_stats; strings are cut to fit NUL-terminated
+struct DescStats {         // struct ofp_desc_stats; strings are cut to fit NUL-terminated
   std::string mfr_desc;    // 256
   std::string hw_desc;     // 256
   std::string sw_desc;     // 256
