@@ -116,7 +116,9 @@ class NameWriter {
       if (compress_ && pos < 0x3fff) seen_.emplace_back(std::string(n), pos);
       const size_t dot = n.find('.');
       const std::string_view label = n.substr(0, dot);
-      if (label.empty() || label.size() > 63) {
+      // Empty labels ("a..b", ".a", "a.") cannot be encoded: refuse rather
+      // than write a different name.
+      if (label.empty() || label.size() > 63 || (dot != std::string_view::npos && dot + 1 == n.size())) {
         ok = false;
         return;
       }

@@ -473,6 +473,18 @@ TEST(Dns, CompressionLoopsAndBadPointersRefused) {
   }
   longname += " 00 00 01 00 01";
   EXPECT_EQ(DnsMessage::parse(hex(longname)).error(), ParseError::kBadLabel);
+  // Names that cannot be encoded are refused, not silently changed.
+  uint8_t out[512];
+  const std::vector<std::string> bad_names = {"a..b", ".a", "a.", std::string(64, 'x')};
+  for (const std::string& bad : bad_names) {
+    DnsMessage m;
+    m.questions = {{bad, dns_type::kA, 1}};
+    EXPECT_EQ(m.write(out), 0u) << bad;
+  }
+  DnsMessage root;
+  root.questions = {{"", dns_type::kNs, 1}};
+  EXPECT_EQ(root.write(out), 12u + 5);
+  EXPECT_EQ(DnsMessage::parse(Bytes(out, 17))->questions[0].name, "");
   // Counts larger than the message can hold.
   EXPECT_EQ(DnsMessage::parse(hex("00 01 00 00 ff ff ff ff 00 00 00 00")).error(), ParseError::kTruncated);
 }
