@@ -43,17 +43,14 @@ std::string link_type_name(int dlt) {
   return s;
 }
 
-std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, std::string* error,
-                                               const OpenOptions& options) {
-  std::unique_ptr<TraceReader> r(new TraceReader());
-  r->path_ = path;
-  r->options_ = options;
+std::unique_ptr<TraceReader> TraceReader::finish_open(std::unique_ptr<TraceReader> r,
+                                                      const OpenOptions& options, std::string* error) {
   std::string err;
   bool ok = false;
   if (options.backend == OpenOptions::Backend::kAuto) ok = r->open_mapped(&err);
   if (!ok && err.empty()) ok = r->open_libpcap(&err);
   if (ok && options.require_ethernet && r->link_type_ != DLT_EN10MB) {
-    err = path + ": link type " + link_type_name(r->link_type_) +
+    err = r->path_ + ": link type " + link_type_name(r->link_type_) +
           " is not Ethernet; only Ethernet (EN10MB) captures can be forwarded";
     ok = false;
   }
@@ -64,25 +61,55 @@ std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, std::str
   return r;
 }
 
-// Maps PATH if it is a classic Ethernet pcap. Returns false with *error empty
-// when the file is something else (libpcap then gets to try), false with
-// *error set when the file cannot be opened at all.
+std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, std::string* error,
+                                               const OpenOptions& options) {
+  std::unique_ptr<TraceReader> r(new TraceReader());
+  r->path_ = path;
+  r->options_ = options;
+  return finish_open(std::move(r), options, error);
+}
+
+std::unique_ptr<TraceReader> TraceReader::open_memory(std::span<const uint8_t> bytes, const std::string& name,
+                                                      std::string* error, const OpenOptions& options) {
+  std::unique_ptr<TraceReader> r(new TraceReader());
+  r->path_ = name;
+  r->options_ = options;
+  r->memory_ = bytes;
+  r->in_memory_ = true;
+  return finish_open(std::move(r), options, error);
+}
+
+// Maps the file (or takes the memory buffer) if it is a classic Ethernet
+// pcap. Returns false with *error empty when it is something else (libpcap
+// then gets to try), false with *error set when the file cannot be opened.
 bool TraceReader::open_mapped(std::string* error) {
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *error = path_ + ": " + std::strerror(errno);
-    return false;
-  }
-  struct stat st = {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < static_cast<off_t>(kFileHeaderLen)) {
+  const uint8_t* p = nullptr;
+  size_t len = 0;
+  if (in_memory_) {
+    p = memory_.data();
+    len = memory_.size();
+    if (len < kFileHeaderLen) return false;
+  } else {
+    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      *error = path_ + ": " + std::strerror(errno);
+      return false;
+    }
+    struct stat st = {};
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < static_cast<off_t>(kFileHeaderLen)) {
+      ::close(fd);
+      return false;  // pipes, devices, short files: libpcap's messages are fine
+    }
+    len = static_cast<size_t>(st.st_size);
+    void* m = mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);
-    return false;  // pipes, devices, short files: libpcap's messages are fine
+    if (m == MAP_FAILED) return false;
+    p = static_cast<const uint8_t*>(m);
   }
-  const size_t len = static_cast<size_t>(st.st_size);
-  void* m = mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (m == MAP_FAILED) return false;
-  const auto* p = static_cast<const uint8_t*>(m);
+  const auto give_up = [&] {
+    if (!in_memory_) munmap(const_cast<uint8_t*>(p), len);
+    return false;
+  };
   uint32_t magic;
   std::memcpy(&magic, p, 4);
   bool swapped = false, nano = false;
@@ -92,18 +119,16 @@ bool TraceReader::open_mapped(std::string* error) {
     swapped = true;
     nano = __builtin_bswap32(magic) == kMagicNano;
   } else {
-    munmap(m, len);
-    return false;
+    return give_up();
   }
   uint16_t major;  // version is two 16-bit fields, major then minor
   std::memcpy(&major, p + 4, 2);
   if (swapped) major = __builtin_bswap16(major);
   const uint32_t link = load32(p + 20, swapped) & 0x03ffffff;  // low bits: LINKTYPE; high: FCS info
   if (major != 2 || link != kLinkTypeEthernet) {
-    munmap(m, len);
-    return false;  // libpcap knows the LINKTYPE -> DLT mapping and old versions
+    return give_up();  // libpcap knows the LINKTYPE -> DLT mapping and old versions
   }
-  madvise(m, len, MADV_SEQUENTIAL);
+  if (!in_memory_) madvise(const_cast<uint8_t*>(p), len, MADV_SEQUENTIAL);
   map_ = p;
   map_len_ = len;
   pos_ = kFileHeaderLen;
@@ -115,7 +140,18 @@ bool TraceReader::open_mapped(std::string* error) {
 
 bool TraceReader::open_libpcap(std::string* error) {
   char errbuf[PCAP_ERRBUF_SIZE] = {};
-  handle_ = pcap_open_offline_with_tstamp_precision(path_.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  if (in_memory_) {
+    FILE* f =
+        memory_.empty() ? nullptr : fmemopen(const_cast<uint8_t*>(memory_.data()), memory_.size(), "rb");
+    if (f == nullptr) {
+      *error = path_ + ": empty capture";
+      return false;
+    }
+    handle_ = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (handle_ == nullptr) fclose(f);  // on success pcap_close() closes it
+  } else {
+    handle_ = pcap_open_offline_with_tstamp_precision(path_.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  }
   if (handle_ == nullptr) {
     *error = path_ + ": " + errbuf;
     return false;
@@ -125,7 +161,7 @@ bool TraceReader::open_libpcap(std::string* error) {
 }
 
 TraceReader::~TraceReader() {
-  if (map_ != nullptr) munmap(const_cast<uint8_t*>(map_), map_len_);
+  if (map_ != nullptr && !in_memory_) munmap(const_cast<uint8_t*>(map_), map_len_);
   if (handle_ != nullptr) pcap_close(handle_);
 }
 

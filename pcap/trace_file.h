@@ -2,7 +2,7 @@
 // Packet trace files: read pcap (micro/nanosecond, either byte order) and
 // pcapng, write pcap.
 //
-// Two readers hide behind one class. Classic pcap files are mapped into
+// Two readers hide behind one class. Classic pcap files (or buffers) are mapped into
 // memory and their records walked directly: no allocation, no copy, and every
 // frame view stays valid for the reader's lifetime (stable_views()). pcapng,
 // the rarer pcap variants and anything the mapped reader does not recognise
@@ -52,6 +52,10 @@ class TraceReader {
   // naming the file and the reason.
   static std::unique_ptr<TraceReader> open(const std::string& path, std::string* error,
                                            const OpenOptions& options = {});
+  // Reads a capture held in memory (BYTES must outlive the reader); NAME
+  // stands for the path in messages. Same formats and backends as open().
+  static std::unique_ptr<TraceReader> open_memory(std::span<const uint8_t> bytes, const std::string& name,
+                                                  std::string* error, const OpenOptions& options = {});
   ~TraceReader();
   TraceReader(const TraceReader&) = delete;
   TraceReader& operator=(const TraceReader&) = delete;
@@ -81,6 +85,8 @@ class TraceReader {
 
  private:
   TraceReader() = default;
+  static std::unique_ptr<TraceReader> finish_open(std::unique_ptr<TraceReader> r, const OpenOptions& options,
+                                                  std::string* error);
   bool open_mapped(std::string* error);
   bool open_libpcap(std::string* error);
   ReadStatus next_mapped(TraceFrame* frame);
@@ -89,6 +95,8 @@ class TraceReader {
 
   std::string path_;
   OpenOptions options_;
+  bool in_memory_ = false;
+  std::span<const uint8_t> memory_;
   // Mapped classic pcap.
   const uint8_t* map_ = nullptr;
   size_t map_len_ = 0;

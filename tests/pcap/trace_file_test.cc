@@ -283,6 +283,46 @@ TEST(TraceFile, MissingFileIsAClearError) {
   EXPECT_NE(err.find("/nonexistent/x.pcap"), std::string::npos);
 }
 
+TEST(TraceFile, ReadsCapturesHeldInMemory) {
+  const auto classic = classic_pcap(true, true, 1, three_records());
+  const auto ng = testing::pcapng(false, false, 1, three_records());
+  for (const auto* bytes : {&classic, &ng}) {
+    for (Backend backend : {Backend::kAuto, Backend::kLibpcap}) {
+      std::string err;
+      OpenOptions o;
+      o.backend = backend;
+      auto r = TraceReader::open_memory(*bytes, "buffer", &err, o);
+      ASSERT_TRUE(r) << err;
+      EXPECT_EQ(r->stable_views(), bytes == &classic && backend == Backend::kAuto);
+      TraceFrame f;
+      ASSERT_EQ(r->next(&f), ReadStatus::kFrame);
+      if (r->stable_views()) {
+        EXPECT_EQ(f.data.data(), bytes->data() + 24 + 16);  // zero copy
+      }
+      EXPECT_EQ(f.data.size(), 60u);
+      EXPECT_EQ(r->next_burst(&f, 1), 1u);
+      EXPECT_EQ(f.orig_len, 1600u);
+      EXPECT_EQ(r->next(&f), ReadStatus::kFrame);
+      EXPECT_EQ(r->next(&f), ReadStatus::kEnd);
+      ASSERT_TRUE(r->rewind());
+      EXPECT_EQ(r->next(&f), ReadStatus::kFrame);
+    }
+  }
+  // Damage in memory reads like damage on disk, naming the buffer.
+  std::string err;
+  auto r =
+      TraceReader::open_memory(std::span<const uint8_t>(classic.data(), classic.size() - 1), "buffer", &err);
+  ASSERT_TRUE(r) << err;
+  TraceFrame f;
+  while (r->next(&f) == ReadStatus::kFrame) {
+  }
+  EXPECT_EQ(
+      r->error(),
+      "buffer: damaged at frame 3 (byte offset 1630): record truncated (63 of 64 captured bytes present)");
+  EXPECT_FALSE(TraceReader::open_memory({}, "empty", &err));
+  EXPECT_NE(err.find("empty"), std::string::npos);
+}
+
 TEST(TraceFile, LinkTypeNames) {
   EXPECT_EQ(link_type_name(DLT_EN10MB), "EN10MB (Ethernet, DLT 1)");
   EXPECT_EQ(link_type_name(DLT_LINUX_SLL), "LINUX_SLL (Linux cooked v1, DLT 113)");
