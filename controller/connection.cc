@@ -124,19 +124,22 @@ uint32_t Connection::send_flow_add(const of::Match& match, uint16_t out_port, ui
 uint32_t Connection::send_packet_out_port(uint32_t buffer_id, uint16_t in_port, uint16_t out_port,
                                           std::span<const uint8_t> data) {
   const size_t data_len = buffer_id == of::kNoBuffer ? data.size() : 0;
-  const size_t len = of::kPacketOutLen + 8 + data_len;
+  const size_t actions_len = out_port == of::port::kNone ? 0 : 8;
+  const size_t len = of::kPacketOutLen + actions_len + data_len;
   if (len > of::kMaxMsgLen) return 0;
   const uint32_t xid = xids_.next();
   uint8_t* p = reserve(len);
   of::encode_header(p, of::MsgType::kPacketOut, static_cast<uint16_t>(len), xid);
   store_be32(p + 8, buffer_id);
   store_be16(p + 12, in_port);
-  store_be16(p + 14, 8);
-  store_be16(p + 16, static_cast<uint16_t>(of::ActionType::kOutput));
-  store_be16(p + 18, 8);
-  store_be16(p + 20, out_port);
-  store_be16(p + 22, 0);
-  if (data_len) std::memcpy(p + 24, data.data(), data_len);
+  store_be16(p + 14, static_cast<uint16_t>(actions_len));
+  if (actions_len) {  // struct ofp_action_output
+    store_be16(p + 16, static_cast<uint16_t>(of::ActionType::kOutput));
+    store_be16(p + 18, 8);
+    store_be16(p + 20, out_port);
+    store_be16(p + 22, 0);
+  }
+  if (data_len) std::memcpy(p + of::kPacketOutLen + actions_len, data.data(), data_len);
   return xid;
 }
 

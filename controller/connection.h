@@ -111,7 +111,8 @@ class Connection : public IoHandler {
   uint32_t send_flow_add(const of::Match& match, uint16_t out_port, uint16_t idle_timeout,
                          uint16_t hard_timeout, uint32_t buffer_id,
                          uint16_t priority = 0x8000, uint64_t cookie = 0, uint16_t flags = 0);
-  // Allocation-free PACKET_OUT with one OUTPUT action; data is sent only when
+  // Allocation-free PACKET_OUT with one OUTPUT action (none when out_port is
+  // OFPP_NONE: the switch drops the buffered frame); data is sent only when
   // buffer_id is OFP_NO_BUFFER.
   uint32_t send_packet_out_port(uint32_t buffer_id, uint16_t in_port, uint16_t out_port,
                                 std::span<const uint8_t> data);
