@@ -508,7 +508,7 @@ Duration Agent::tick() {
 void Agent::check_barriers() {
   std::vector<int> resumed;
   for (auto& [id, c] : conns_) {
-    if (c->barrier && dp_->epoch_reached(c->barrier->second)) {
+    if (c->barrier && (!workers_running_ || dp_->epoch_reached(c->barrier->second))) {
       send(*c, of::BarrierReply{}, c->barrier->first);
       c->barrier.reset();
       resumed.push_back(id);

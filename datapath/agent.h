@@ -127,6 +127,11 @@ class Agent {
   void begin_sync();
   bool sync_done() const;
 
+  // While the workers are not running (ofdp --paused), barriers are answered
+  // at once: no packet can meet an older table, since a worker applies every
+  // queued change before its first burst. Default: running.
+  void set_workers_running(bool running) { workers_running_ = running; }
+
   // Text for the control socket's "show".
   std::string show_text() const;
   std::string counters_text() const;
@@ -165,6 +170,7 @@ class Agent {
   std::vector<std::unique_ptr<Listener>> listeners_;
   int next_conn_id_ = 1;
   bool fail_open_installed_ = false;
+  bool workers_running_ = true;
   TimePoint next_expire_{};
   std::vector<int> to_close_;
   std::vector<uint8_t> scratch_;

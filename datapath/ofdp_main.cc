@@ -135,6 +135,7 @@ int run(const OfdpOptions& o) {
   ac.initial_backoff = std::min(Duration(1000), o.max_backoff);
   ac.max_backoff = o.max_backoff;
   Agent agent(dp.get(), &loop, ac);
+  agent.set_workers_running(false);
   if (!agent.start(&error)) {
     spdlog::error("{}", error);
     return 1;
@@ -150,6 +151,7 @@ int run(const OfdpOptions& o) {
     agent.add_local_controller(std::make_unique<LocalChannelAdapter>(local->connect_switch()));
   }
 
+  bool paused = o.paused;
   std::unique_ptr<ControlSocket> control;
   if (!o.control_socket.empty()) {
     control = ControlSocket::open(
@@ -158,7 +160,12 @@ int run(const OfdpOptions& o) {
           if (cmd == "show") return agent.show_text();
           if (cmd == "dump-flows") return dp->dump_flows_text();
           if (cmd == "stats") return counters_table(*dp, agent);
-          return "error: unknown command '" + cmd + "' (show, dump-flows, stats)\n";
+          if (cmd == "resume") {
+            const bool was = paused;
+            paused = false;
+            return was ? "resumed\n" : "not paused\n";
+          }
+          return "error: unknown command '" + cmd + "' (show, dump-flows, stats, resume)\n";
         },
         &error);
     if (!control) {
@@ -174,7 +181,7 @@ int run(const OfdpOptions& o) {
   // Workers: at once, or (--exit-on-eof with controllers) once every
   // controller has completed its start-up, waiting at most 30 s.
   const bool wait_for_controllers = o.exit_on_eof && agent.has_controllers();
-  const TimePoint start_deadline = SteadyClock::now() + std::chrono::seconds(30);
+  TimePoint start_deadline = SteadyClock::now() + std::chrono::seconds(30);
   bool workers_running = false;
 
   enum class Eof { kRunning, kDraining, kSyncing, kFlushing } eof = Eof::kRunning;
@@ -184,12 +191,14 @@ int run(const OfdpOptions& o) {
   int exit_code = 0;
 
   while (!g_stop.load()) {
-    if (!workers_running) {
+    if (paused) start_deadline = SteadyClock::now() + std::chrono::seconds(30);
+    if (!workers_running && !paused) {
       if (!wait_for_controllers || agent.controllers_ready() || SteadyClock::now() >= start_deadline) {
         if (wait_for_controllers && !agent.controllers_ready())
           spdlog::warn("controllers not ready after 30 s; starting the workers anyway");
         dp->start();
         workers_running = true;
+        agent.set_workers_running(true);
       }
     }
     Duration wait = agent.tick();

@@ -20,6 +20,7 @@ struct Raw {
   unsigned miss_send_len = 128;
   uint32_t flow_capacity = 0;
   bool exit_on_eof = false;
+  bool paused = false;
   double probe_interval = 5, max_backoff = 8;
   std::string ctl;
   std::vector<std::string> command;
@@ -31,7 +32,7 @@ Command line forms:
   ofdp --vdev=net_pcap0,iface=eth0 [ofdp options]      (EAL defaults: --no-huge --no-pci)
   ofdp --port=file:in.pcap,out=out.pcap --listen=ptcp:6634
   ofdp --controller=local --app=l2_learning [app options]
-  ofdp --ctl=PATH show|dump-flows|stats
+  ofdp --ctl=PATH show|dump-flows|stats|resume
 Words after --app=NAME that are not ofdp options are that app's options.)";
 
 bool is_hex(const std::string& s) {
@@ -232,6 +233,9 @@ ParseOutcome parse_ofdp_options(const std::vector<std::string>& argv, OfdpOption
                  "Initial miss_send_len (bytes of a missed packet sent)");
   app.add_option("--flow-capacity", raw.flow_capacity, "Flow table capacity (ALL_TABLES_FULL beyond it)");
   app.add_flag("--exit-on-eof", raw.exit_on_eof, "Exit 0 once every file input is exhausted and answered");
+  app.add_flag(
+      "--paused", raw.paused,
+      "Start with the workers stopped until the control socket gets \"resume\" (set up flows first)");
   app.add_option("--config", config, "TOML configuration file (see configs/ofdp.toml)");
   app.add_option("--control-socket", raw.control_socket, "Unix socket answering show, dump-flows, stats");
   app.add_option("--probe-interval", raw.probe_interval,
@@ -364,6 +368,9 @@ ParseOutcome parse_ofdp_options(const std::vector<std::string>& argv, OfdpOption
   o.miss_send_len = static_cast<uint16_t>(raw.miss_send_len);
   o.flow_capacity = raw.flow_capacity;
   o.exit_on_eof = raw.exit_on_eof;
+  o.paused = raw.paused;
+  if (o.paused && raw.control_socket.empty())
+    return fail("--paused needs --control-socket (to send \"resume\")");
   o.control_socket = raw.control_socket;
   if (!(raw.probe_interval >= 0 && raw.probe_interval <= 3600))
     return fail("bad --probe-interval: expected 0..3600 seconds");

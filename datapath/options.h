@@ -8,7 +8,8 @@
 //   ofdp --vdev=net_pcap0,iface=eth0 [options]   short form, EAL defaults filled in
 //   ofdp --port=file:in.pcap,out=out.pcap ...     libpcap ports, no EAL
 //   ofdp --controller=local --app=l2_learning [app options] ...
-//   ofdp --ctl=PATH show|dump-flows|stats         client of a running ofdp
+//   ofdp --ctl=PATH show|dump-flows|stats|resume  client of a running ofdp
+//   ofdp --paused --control-socket=PATH ...       workers wait for "resume"
 //
 // Words after --app=NAME that are not ofdp options belong to the app (as
 // ofctl-run's APP [--option=value ...]); another --app starts the next app.
@@ -38,6 +39,7 @@ struct OfdpOptions {
   uint16_t miss_send_len = 128;
   uint32_t flow_capacity = 0;  // 0: the data plane's default
   bool exit_on_eof = false;
+  bool paused = false;         // workers wait for the control socket's "resume"
   std::string control_socket;  // unix path, empty for none
   Duration probe_interval{5000};
   Duration max_backoff{8000};
