@@ -2,9 +2,12 @@
 
 #include <string_view>
 
+#include "datapath/ports/dpdk.h"
+#include "datapath/ports/dpdk_port.h"
 #include "datapath/ports/file_port.h"
 #include "datapath/ports/memory_port.h"
 #include "datapath/ports/pcap_port.h"
+#include "ofkit_config.h"
 
 namespace ofkit::dp {
 namespace {
@@ -16,7 +19,6 @@ MacAddr synthetic_mac(uint16_t index) { return MacAddr::from_u64(0x020000000000u
 
 std::unique_ptr<Port> make_port(const std::string& spec, uint16_t index, uint16_t tx_queues,
                                 std::string* error) {
-  (void)tx_queues;
   const size_t colon = spec.find(':');
   if (colon == std::string::npos) {
     *error = "port '" + spec + "': expected KIND:ARGS (pcap:IFACE, file:IN[,out=OUT], mem:NAME, dpdk:N)";
@@ -61,6 +63,17 @@ std::unique_ptr<Port> make_port(const std::string& spec, uint16_t index, uint16_
       return nullptr;
     }
     return FilePort::open("file" + std::to_string(index), in, out, synthetic_mac(index), error);
+  }
+  if (kind == "dpdk") {
+#if OFKIT_HAVE_DPDK
+    return DpdkPort::open(args, tx_queues, error);
+#else
+    (void)tx_queues;
+    std::string unused;
+    dpdk_init({}, &unused);
+    *error = "port '" + spec + "': " + unused;
+    return nullptr;
+#endif
   }
   *error = "port '" + spec + "': unknown kind '" + kind + "'";
   return nullptr;
