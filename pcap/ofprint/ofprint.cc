@@ -247,6 +247,18 @@ void deliver(Direction& d, uint32_t seq, std::span<const uint8_t> data, Output& 
   }
 }
 
+// Notes (on stderr, not as errors) what a direction leaves undecoded.
+void report_unfinished(const Direction& d) {
+  if (d.stream.leftover() > 0) {
+    std::cerr << "ofprint: " << d.stream.where() << ": stream ends inside a message (" << d.stream.leftover()
+              << " bytes)\n";
+  }
+  if (!d.pending.empty()) {
+    std::cerr << "ofprint: " << d.stream.where() << ": " << d.pending_bytes
+              << " bytes after a gap in the capture were not decoded\n";
+  }
+}
+
 struct L3 {
   std::string src, dst;
   std::span<const uint8_t> tcp;
@@ -343,7 +355,7 @@ int run_pcap(const std::string& path, const std::set<uint16_t>& ports, Output& o
     const Endpoint dst{l3->dst, tcp->dst_port()};
     const auto key = std::tuple{src, dst};
     auto it = dirs.find(key);
-    if (tcp->has_flag(0x02)) {  // SYN: a new connection starts at seq + 1
+    if (tcp->has_flag(tcp_flag::kSyn)) {  // SYN: a new connection starts at seq + 1
       dirs.erase(key);
       it = dirs.end();
     }
@@ -352,30 +364,30 @@ int run_pcap(const std::string& path, const std::set<uint16_t>& ports, Output& o
                .first;
     }
     Direction& d = it->second;
-    if (tcp->has_flag(0x02)) {
+    if (tcp->has_flag(tcp_flag::kSyn)) {
       d.next_seq = tcp->seq() + 1;
       continue;
     }
     const auto payload = tcp->payload();
-    if (payload.empty()) continue;
-    ++n_messages_frames;
-    deliver(d, tcp->seq(), payload, out);
+    if (!payload.empty()) {
+      ++n_messages_frames;
+      deliver(d, tcp->seq(), payload, out);
+    }
+    // FIN or RST: this direction is over; forget it so that a capture of many
+    // connections holds buffers only for the ones still open.
+    const bool fin_in_order = tcp->has_flag(tcp_flag::kFin) && d.pending.empty() && d.next_seq &&
+                              seq_diff(tcp->seq() + static_cast<uint32_t>(payload.size()), *d.next_seq) <= 0;
+    if (fin_in_order || tcp->has_flag(tcp_flag::kRst)) {
+      report_unfinished(d);
+      dirs.erase(it);
+    }
   }
   bool damaged = false;
   if (st == pcap::ReadStatus::kError) {
     std::cerr << "ofprint: " << path << ": " << reader->error() << '\n';
     damaged = true;
   }
-  for (const auto& [key, d] : dirs) {
-    if (d.stream.leftover() > 0) {
-      std::cerr << "ofprint: " << d.stream.where() << ": capture ends inside a message ("
-                << d.stream.leftover() << " bytes)\n";
-    }
-    if (!d.pending.empty()) {
-      std::cerr << "ofprint: " << d.stream.where() << ": " << d.pending_bytes
-                << " bytes after a gap in the capture were not decoded\n";
-    }
-  }
+  for (const auto& [key, d] : dirs) report_unfinished(d);
   if (n_messages_frames == 0) std::cerr << "ofprint: no OpenFlow traffic found in " << path << '\n';
   return out.any_error || damaged ? kExitDecodeError : kExitOk;
 }
