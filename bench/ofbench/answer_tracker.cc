@@ -10,7 +10,10 @@ AnswerTracker::AnswerTracker(size_t capacity)
 
 void AnswerTracker::sent(uint32_t id, uint64_t t_ns) {
   Slot& s = slots_[id & mask_];
-  if (s.pending) --outstanding_;  // overwritten before it was answered: it is lost
+  if (s.pending) {  // overwritten before it was answered: it is lost
+    --outstanding_;
+    ++lost_;
+  }
   s = Slot{id, true, t_ns};
   ++outstanding_;
   ++sent_;
@@ -43,6 +46,7 @@ uint64_t AnswerTracker::expire_all() {
   const uint64_t n = outstanding_;
   for (Slot& s : slots_) s.pending = false;
   outstanding_ = 0;
+  lost_ += n;
   return n;
 }
 

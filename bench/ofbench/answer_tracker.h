@@ -52,7 +52,7 @@ class AnswerTracker {
   AnswerResult on_response(ResponseKind kind, uint32_t buffer_id, uint32_t xid, std::optional<uint32_t> tag,
                            uint64_t now_ns);
   // Gives up on every outstanding PacketIn (the controller dropped them);
-  // returns how many there were.
+  // returns how many there were. They count as lost.
   uint64_t expire_all();
 
   uint64_t outstanding() const { return outstanding_; }
@@ -60,9 +60,12 @@ class AnswerTracker {
   uint64_t answered() const { return answered_; }
   uint64_t flow_mods() const { return flow_mods_; }
   uint64_t packet_outs() const { return packet_outs_; }
-  uint64_t extra() const {
-    return extra_;
-  }  // responses naming no outstanding PacketIn: a second response to an answered one, or unsolicited
+  // Responses naming no outstanding PacketIn: a second response to an
+  // answered one, or an unsolicited one.
+  uint64_t extra() const { return extra_; }
+  // PacketIns given up on: expired, or still unanswered when their slot was
+  // reused (the ring holds 2 windows: the controller dropped them).
+  uint64_t lost() const { return lost_; }
 
  private:
   struct Slot {
@@ -84,6 +87,7 @@ class AnswerTracker {
   uint64_t flow_mods_ = 0;
   uint64_t packet_outs_ = 0;
   uint64_t extra_ = 0;
+  uint64_t lost_ = 0;
 };
 
 }  // namespace ofkit::bench

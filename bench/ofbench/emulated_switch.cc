@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "oflib/wire/error_msg.h"
 #include "oflib/wire/header.h"
 #include "oflib/wire/message.h"
@@ -35,7 +37,8 @@ EmulatedSwitch::EmulatedSwitch(const SwitchConfig& cfg)
 
 void EmulatedSwitch::on_connect(OutBuffer& out) {
   framer_.reset();
-  stats_.lost += tracker_.expire_all();
+  tracker_.expire_all();
+  stats_.lost = tracker_.lost();
   handshaken_ = false;
   append_message(of::Hello{}, 0, out);
 }
@@ -123,7 +126,7 @@ void EmulatedSwitch::on_message(std::span<const uint8_t> msg, OutBuffer& out, ui
         port.port_no = p;
         port.hw_addr =
             MacAddr::from_u64((uint64_t{0x0a} << 40) | (uint64_t{cfg_.index & 0xffffff} << 16) | p);
-        port.name = "s" + std::to_string(cfg_.index + 1) + "-eth" + std::to_string(p);
+        port.name = fmt::format("s{}-eth{}", cfg_.index + 1, p);
         port.curr = of::port_features::k1GbFd | of::port_features::kCopper;
         port.advertised = port.supported = port.curr;
         r.ports.push_back(std::move(port));
@@ -152,7 +155,7 @@ void EmulatedSwitch::on_message(std::span<const uint8_t> msg, OutBuffer& out, ui
         case of::StatsType::kDesc: {
           of::DescStatsReply d;
           d.desc = {"ofkit", "ofbench emulated switch", "ofbench", "none",
-                    "ofbench switch " + std::to_string(cfg_.index + 1)};
+                    fmt::format("ofbench switch {}", cfg_.index + 1)};
           rep.body = d;
           break;
         }
@@ -212,12 +215,14 @@ size_t EmulatedSwitch::send_packet_ins(OutBuffer& out, size_t limit, uint64_t no
     tracker_.sent(id, now_ns);
   }
   stats_.packet_ins += n;
+  stats_.lost = tracker_.lost();
   return n;
 }
 
 void EmulatedSwitch::check_timeout(uint64_t now_ns, uint64_t timeout_ns) {
   if (tracker_.outstanding() == 0 || now_ns - last_progress_ns_ < timeout_ns) return;
-  stats_.lost += tracker_.expire_all();
+  tracker_.expire_all();
+  stats_.lost = tracker_.lost();
   last_progress_ns_ = now_ns;
 }
 

@@ -81,6 +81,7 @@ TEST(AnswerTracker, OverwrittenSlotIsLostAndItsIdNoLongerMatches) {
     t.sent(id, 0);
   }
   EXPECT_EQ(t.outstanding(), 4u);  // the first was overwritten by the fifth
+  EXPECT_EQ(t.lost(), 1u);
   EXPECT_FALSE(t.on_response(ResponseKind::kFlowMod, first, 0, std::nullopt, 1).answered);
   EXPECT_EQ(t.sent_count(), 5u);
 }
@@ -92,6 +93,7 @@ TEST(AnswerTracker, ExpireAllForgetsOutstanding) {
   t.sent(t.next_id(), 0);
   EXPECT_EQ(t.expire_all(), 2u);
   EXPECT_EQ(t.outstanding(), 0u);
+  EXPECT_EQ(t.lost(), 2u);
   EXPECT_FALSE(t.on_response(ResponseKind::kPacketOut, a, 0, std::nullopt, 1).answered);
 }
 
