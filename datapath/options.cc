@@ -113,9 +113,9 @@ bool load_config(const std::string& path, Raw* raw, std::string* error) {
         ok = false;
       else
         (key == "probe-interval" ? raw->probe_interval : raw->max_backoff) = *d;
-    } else if (key == "exit-on-eof") {
+    } else if (key == "exit-on-eof" || key == "paused") {
       if (auto b = node.value<bool>())
-        raw->exit_on_eof = *b;
+        (key == "paused" ? raw->paused : raw->exit_on_eof) = *b;
       else
         ok = false;
     } else {

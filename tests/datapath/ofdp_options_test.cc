@@ -102,6 +102,7 @@ TEST(OfdpOptions, BadArgumentsAreErrors) {
       {"--port=file:a.pcap", "--controller=none", "--controller=tcp:1.2.3.4"},
       {"--port=file:a.pcap", "--config=/nonexistent/ofdp.toml"},
       {"--port=file:a.pcap", "--log=loud"},
+      {"--port=file:a.pcap", "--paused"},
       {"--ctl=/tmp/x"},
       {},
   };
@@ -165,6 +166,7 @@ workers = 2
 miss-send-len = 64
 flow-capacity = 500
 exit-on-eof = true
+paused = true
 control-socket = "/tmp/ofdp.ctl"
 probe-interval = 2.5
 max-backoff = 4
@@ -182,6 +184,7 @@ max-backoff = 4
   EXPECT_EQ(o.miss_send_len, 64);
   EXPECT_EQ(o.flow_capacity, 500u);
   EXPECT_TRUE(o.exit_on_eof);
+  EXPECT_TRUE(o.paused);
   EXPECT_EQ(o.probe_interval, Duration(2500));
   EXPECT_EQ(o.max_backoff, Duration(4000));
 }
@@ -212,6 +215,25 @@ TEST_F(ConfigFile, Errors) {
   r = parse({"--config=" + path_}, &o);
   EXPECT_EQ(r.status, ParseStatus::kError);
   EXPECT_NE(r.message.find(path_), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ofkit::dp
+
+namespace ofkit::dp {
+namespace {
+
+// Every example in configs/ is a valid configuration.
+TEST(OfdpOptions, ExampleConfigsParse) {
+  const char* src = std::getenv("OFKIT_SOURCE_DIR");
+  if (!src) GTEST_SKIP() << "OFKIT_SOURCE_DIR not set";
+  for (const char* name : {"ofdp.toml", "ofdp-ovs-ofctl.toml", "ofdp-tcp-controller.toml"}) {
+    OfdpOptions o;
+    const std::string path = std::string(src) + "/configs/" + name;
+    auto r = parse_ofdp_options({"ofdp", "--config=" + path}, &o);
+    EXPECT_EQ(r.status, ParseStatus::kRun) << path << ": " << r.message;
+    EXPECT_FALSE(o.ports.empty()) << path;
+  }
 }
 
 }  // namespace
