@@ -19,6 +19,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <iostream>
@@ -30,6 +31,7 @@
 #include "datapath/control_socket.h"
 #include "datapath/datapath.h"
 #include "datapath/options.h"
+#include "datapath/ports/dpdk.h"
 #include "ofkit_config.h"
 
 namespace {
@@ -75,25 +77,53 @@ int run_ctl(const OfdpOptions& o) {
   return answer.rfind("error:", 0) == 0 ? 1 : 0;
 }
 
-// The data plane's ports for the EAL devices given (net_pcap vdevs map to
-// libpcap ports until the DPDK port backend is in the datapath).
+// The data plane's ports for the EAL devices given. With DPDK built in, EAL
+// is initialised and every vdev becomes "dpdk:NAME" (",eof" when it replays
+// a trace, rx_pcap=); PCI devices come as probed. Without DPDK, net_pcap
+// vdevs map to the equivalent libpcap ports and anything else is an error.
 bool eal_ports(const OfdpOptions& o, std::vector<std::string>* ports, std::string* error) {
-  for (const std::string& vdev : vdevs_of(o.eal_args)) {
+  const std::vector<std::string> vdevs = vdevs_of(o.eal_args);
+  bool pci = false;
+  for (size_t i = 1; i < o.eal_args.size(); ++i) {
+    const std::string& w = o.eal_args[i];
+    if (w == "-a" || w.rfind("-a=", 0) == 0 || w.rfind("--allow", 0) == 0) pci = true;
+  }
+  if (dpdk_built_in()) {
+    // DPDK 22.11 refuses --in-memory together with --no-huge (which implies
+    // legacy memory); --no-shconf gives the same "no files left behind".
+    std::vector<std::string> eal = o.eal_args;
+    const bool no_huge = std::find(eal.begin(), eal.end(), "--no-huge") != eal.end();
+    if (auto it = std::find(eal.begin(), eal.end(), "--in-memory"); no_huge && it != eal.end())
+      *it = "--no-shconf";
+    if (!dpdk_init(eal, error)) return false;
+    if (pci) {
+      const auto all = dpdk_port_specs();
+      ports->insert(ports->end(), all.begin(), all.end());
+      return true;
+    }
+    for (const std::string& vdev : vdevs) {
+      const std::string name = vdev.substr(0, vdev.find(','));
+      // A net_pcap vdev not on a live interface (rx_pcap=, or tx_pcap= alone)
+      // has finite input: --exit-on-eof may end once it is drained.
+      const bool pcap_vdev = name.rfind("net_pcap", 0) == 0 || name.rfind("eth_pcap", 0) == 0;
+      const bool finite = pcap_vdev && vdev.find("iface=") == std::string::npos;
+      ports->push_back("dpdk:" + name + (finite ? ",eof" : ""));
+    }
+    return true;
+  }
+  for (const std::string& vdev : vdevs) {
     auto spec = vdev_port_spec(vdev);
     if (!spec) {
       *error = "EAL device '" + vdev +
-               "' needs the DPDK port backend, which this ofdp does not have yet; "
-               "use net_pcap vdevs or --port=pcap:IFACE / --port=file:IN[,out=OUT]";
+               "' needs DPDK, which this ofdp was built without; use net_pcap vdevs or "
+               "--port=pcap:IFACE / --port=file:IN[,out=OUT]";
       return false;
     }
     ports->push_back(*spec);
   }
-  for (size_t i = 1; i < o.eal_args.size(); ++i) {
-    const std::string& w = o.eal_args[i];
-    if (w == "-a" || w.rfind("-a=", 0) == 0 || w.rfind("--allow", 0) == 0) {
-      *error = "PCI devices (" + w + ") need the DPDK port backend, which this ofdp does not have yet";
-      return false;
-    }
+  if (pci) {
+    *error = "PCI devices need DPDK, which this ofdp was built without";
+    return false;
   }
   return true;
 }
@@ -110,7 +140,7 @@ int run(const OfdpOptions& o) {
   std::string error;
   if (o.eal_devices && !eal_ports(o, &dc.ports, &error)) {
     spdlog::error("{}", error);
-    return 2;
+    return 1;
   }
   dc.ports.insert(dc.ports.end(), o.ports.begin(), o.ports.end());
   std::unique_ptr<Datapath> dp = Datapath::create(dc, &error);

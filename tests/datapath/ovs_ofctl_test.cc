@@ -7,6 +7,7 @@
 // workers and --exit-on-eof ends the process once the trace is done.
 #include <gtest/gtest.h>
 
+#include "ofkit_config.h"
 #include "oflib/packet/builder.h"
 #include "oflib/packet/checksum.h"
 #include "oflib/packet/flow_extract.h"
@@ -121,16 +122,22 @@ class OvsOfctlTest : public ::testing::Test {
     if (testing::run_command({"ovs-ofctl", "--version"}, &out) != 0)
       GTEST_SKIP() << "ovs-ofctl not installed";
   }
-  void start_ofdp(const std::vector<std::vector<uint8_t>>& input) {
+  void start_ofdp(const std::vector<std::vector<uint8_t>>& input, bool vdevs = false) {
     ASSERT_TRUE(testing::write_trace(dir_ / "in1.pcap", input));
     ctl_ = dir_ / "ctl.sock";
-    ofdp_ = std::make_unique<OfdpProcess>(
-        std::vector<std::string>{
-            "--port=file:" + (dir_ / "in1.pcap") + ",out=" + (dir_ / "out1.pcap"),
-            "--port=file:,out=" + (dir_ / "out2.pcap"), "--port=file:,out=" + (dir_ / "out3.pcap"),
-            "--port=file:,out=" + (dir_ / "out4.pcap"), "--listen=ptcp:0:127.0.0.1",
-            "--control-socket=" + ctl_, "--paused", "--exit-on-eof", "--datapath-id=0x00000000000000aa"},
-        dir_ / "ofdp.log");
+    std::vector<std::string> args = {"--listen=ptcp:0:127.0.0.1", "--control-socket=" + ctl_, "--paused",
+                                     "--exit-on-eof", "--datapath-id=0x00000000000000aa"};
+    if (vdevs) {  // DPDK net_pcap vdevs in the short form (EAL defaults filled in)
+      args.push_back("--vdev=net_pcap0,rx_pcap=" + (dir_ / "in1.pcap") + ",tx_pcap=" + (dir_ / "out1.pcap"));
+      for (int p = 2; p <= 4; ++p)
+        args.push_back("--vdev=net_pcap" + std::to_string(p - 1) +
+                       ",tx_pcap=" + (dir_ / ("out" + std::to_string(p) + ".pcap")));
+    } else {
+      args.push_back("--port=file:" + (dir_ / "in1.pcap") + ",out=" + (dir_ / "out1.pcap"));
+      for (int p = 2; p <= 4; ++p)
+        args.push_back("--port=file:,out=" + (dir_ / ("out" + std::to_string(p) + ".pcap")));
+    }
+    ofdp_ = std::make_unique<OfdpProcess>(args, dir_ / "ofdp.log");
     std::string show;
     ASSERT_TRUE(testing::ctl_request(ctl_, "show", &show)) << ofdp_->log();
     const int port = testing::listen_port_from_show(show);
@@ -341,6 +348,24 @@ TEST_F(OvsOfctlTest, DelFlowsEmptiesTheTable) {
   // A bad flow is refused by the switch side or ovs-ofctl itself: nonzero exit.
   ofctl("add-flow", {"in_port=1,actions=output:99"}, 1);
   replay();
+}
+
+TEST_F(OvsOfctlTest, NetPcapVdevsForwardWhatOvsOfctlInstalled) {
+  if (!OFKIT_HAVE_DPDK) GTEST_SKIP() << "built without DPDK";
+  const auto t1 = tcp_frame(mac(0x01), mac(0x02), "10.0.0.1", "10.0.0.2", 0, 1234, 80);
+  const auto u1 = udp_frame(mac(0x03), mac(0x04), "10.0.0.3", "10.0.0.4", 53);
+  start_ofdp({t1, u1}, true);
+  std::string s = ofctl("show");
+  EXPECT_NE(s.find("net_pcap0"), std::string::npos) << s;
+  ofctl("add-flow", {"priority=10,tcp,actions=mod_tp_dst:443,output:2"});
+  ofctl("add-flow", {"priority=10,udp,actions=output:3,output:4"});
+  replay();
+  auto o2 = out(2), o3 = out(3), o4 = out(4);
+  ASSERT_EQ(o2.size(), 1u) << ofdp_->log();
+  EXPECT_EQ(key_of(o2[0]).tp_dst, 443);
+  expect_checksums_ok(o2[0]);
+  EXPECT_EQ(o3, (std::vector<std::vector<uint8_t>>{u1}));
+  EXPECT_EQ(o4, (std::vector<std::vector<uint8_t>>{u1}));
 }
 
 }  // namespace
