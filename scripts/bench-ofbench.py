@@ -219,7 +219,7 @@ def main():
     log_dir = tempfile.mkdtemp(prefix="ofbench-logs-")
 
     loops = ["--loops=3", "--ms-per-loop=300", "--warmup=1"] if args.quick else \
-        ["--loops=5", "--ms-per-loop=500", "--warmup=1"]
+        ["--loops=7", "--ms-per-loop=500", "--warmup=1"]
     controllers = {
         "null": lambda p: [null_ctl, f"--listen=ptcp:{p}:127.0.0.1"],
     }

@@ -27,7 +27,7 @@ struct Options {
   uint32_t connect_group = 4;     // switches connected together
   uint32_t connect_delay_ms = 2;  // pause between groups
   uint32_t connect_timeout_ms = 10000;
-  uint32_t answer_timeout_ms = 200;
+  uint32_t answer_timeout_ms = 2000;
   bool json = false;
   std::string json_file;
   bool cdf = false;
