@@ -7,6 +7,7 @@
 
 #include "controller/cli.h"
 #include "controller/events.h"
+#include "controller/global_events.h"
 #include "controller/runtime.h"
 #include "controller/shard.h"
 #include "oflib/packet/flow_extract.h"
@@ -495,6 +496,7 @@ void Connection::handle_up_message(std::span<const uint8_t> msg, const of::Heade
       } else {
         ports.push_back(ps->desc);
       }
+      if (Runtime* rt = shard_->runtime()) rt->post_event(0, PortChanged{dpid_, *ps});
       PortStatus ev{*this, dpid_, std::move(*ps)};
       shard_->bus().raise(ev);
       return;

@@ -26,4 +26,10 @@ struct SwitchLeft {
   std::string reason;
 };
 
+struct PortChanged {
+  static constexpr const char* kName = "PortChanged";
+  uint64_t dpid;
+  of::PortStatus msg;
+};
+
 }  // namespace ofkit::ctl

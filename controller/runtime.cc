@@ -364,6 +364,7 @@ void Runtime::stop() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
+  listeners_.clear();  // closes the sockets, removes punix paths
   rt_log().info("stopped");
 }
 

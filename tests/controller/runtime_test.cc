@@ -3,7 +3,10 @@
 // probe, l2_learning and hub behaviour, replacement of a reconnecting dpid,
 // shard routing, stats/barrier requests.
 
+#include <sys/un.h>
+
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -12,6 +15,7 @@
 #include "controller/apps/l2_learning.h"
 #include "controller/connection.h"
 #include "controller/events.h"
+#include "controller/global_events.h"
 #include "controller/shard.h"
 #include "tests/controller/scripted_switch.h"
 #include "tests/controller/test_controller.h"
@@ -304,6 +308,107 @@ TEST(Runtime, StatsRepliesAreReassembledAndRequestsTimeOut) {
   EXPECT_TRUE(*StatsProbe::barrier_ok);
   ASSERT_TRUE(StatsProbe::timed_out);
   EXPECT_TRUE(*StatsProbe::timed_out);
+}
+
+TEST(Runtime, ListensOnIpv6AndUnixSocketsAtOnce) {
+  const std::string path = "/tmp/ofctl-test-" + std::to_string(::getpid()) + ".sock";
+  TestController ctl;
+  ASSERT_TRUE(ctl.start({"--listen=ptcp:0:127.0.0.1", "--listen=ptcp:0:[::1]", "--listen=punix:" + path,
+                         "--threads=2", "l2_learning"}));
+  // IPv6 loopback.
+  const int fd6 = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in6 sin6{};
+  sin6.sin6_family = AF_INET6;
+  sin6.sin6_port = htons(ctl.runtime().listen_port(1));
+  sin6.sin6_addr = in6addr_loopback;
+  ASSERT_EQ(::connect(fd6, reinterpret_cast<sockaddr*>(&sin6), sizeof sin6), 0);
+  ScriptedSwitch v6;
+  v6.use_fd(fd6);
+  ASSERT_TRUE(v6.handshake(0x6));
+  v6.packet_in(1, kMacA, kMacB, 1);
+  EXPECT_TRUE(v6.expect<of::PacketOut>());
+  // Unix socket.
+  const int fdu = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un sun{};
+  sun.sun_family = AF_UNIX;
+  std::snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path.c_str());
+  ASSERT_EQ(::connect(fdu, reinterpret_cast<sockaddr*>(&sun), sizeof sun), 0);
+  ScriptedSwitch ux;
+  ux.use_fd(fdu);
+  ASSERT_TRUE(ux.handshake(0x7));
+  ux.packet_in(1, kMacA, kMacB, 2);
+  EXPECT_TRUE(ux.expect<of::PacketOut>());
+  ctl.stop();
+  EXPECT_FALSE(std::filesystem::exists(path));  // removed on stop
+}
+
+TEST(Runtime, ConnectsActivelyToAListeningSwitch) {
+  // The "switch" listens; the controller connects to it (tcp:HOST:PORT).
+  const int lfd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof sin), 0);
+  ASSERT_EQ(::listen(lfd, 4), 0);
+  socklen_t len = sizeof sin;
+  ::getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
+  TestController ctl;
+  ASSERT_TRUE(ctl.start({"--listen=punix:/tmp/ofctl-unused-" + std::to_string(::getpid()),
+                         "--connect=tcp:127.0.0.1:" + std::to_string(ntohs(sin.sin_port)), "--threads=1", "hub"}));
+  pollfd p{lfd, POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, 5000), 1);
+  ScriptedSwitch sw;
+  sw.use_fd(::accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC));
+  ASSERT_TRUE(sw.handshake(0x99));
+  sw.packet_in(2, kMacA, kMacB, 4);
+  EXPECT_TRUE(sw.expect<of::PacketOut>());
+  ::close(lfd);
+}
+
+// A global app: one instance in all, hearing switches of every shard as messages.
+struct GlobalProbe {
+  static inline std::atomic<int> instances{0};
+  static inline std::mutex mu;
+  static inline std::vector<uint64_t> joined;
+};
+class GlobalProbeApp : public App {
+ public:
+  void start(AppContext& ctx) override {
+    ++GlobalProbe::instances;
+    ctx.listen<SwitchJoined>([](SwitchJoined& ev) {
+      std::lock_guard lock(GlobalProbe::mu);
+      GlobalProbe::joined.push_back(ev.dpid);
+    });
+  }
+};
+
+TEST(Runtime, AGlobalAppHasOneInstanceAndHearsEverySwitch) {
+  AppInfo probe;
+  probe.name = "global_probe";
+  probe.global = true;
+  probe.create = [] { return std::make_unique<GlobalProbeApp>(); };
+  TestController ctl({probe});
+  GlobalProbe::instances = 0;
+  GlobalProbe::joined.clear();
+  ASSERT_TRUE(ctl.start({"--threads=3", "global_probe"}));
+  std::vector<std::unique_ptr<ScriptedSwitch>> sws;
+  for (uint64_t dpid = 1; dpid <= 6; ++dpid) {
+    sws.push_back(std::make_unique<ScriptedSwitch>());
+    ASSERT_TRUE(sws.back()->connect_tcp(ctl.port()));
+    ASSERT_TRUE(sws.back()->handshake(dpid));
+  }
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard lock(GlobalProbe::mu);
+      if (GlobalProbe::joined.size() == 6) break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(GlobalProbe::instances.load(), 1);
+  std::lock_guard lock(GlobalProbe::mu);
+  std::vector<uint64_t> got = GlobalProbe::joined;
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
 }
 
 }  // namespace

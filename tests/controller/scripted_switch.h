@@ -44,6 +44,8 @@ class ScriptedSwitch {
     return true;
   }
   void use_local(LocalChannelEnd end) { local_ = std::move(end); }
+  // Takes an already connected stream socket (IPv6, unix ...).
+  void use_fd(int fd) { fd_ = fd; }
 
   void close() {
     if (fd_ >= 0) ::close(fd_);
