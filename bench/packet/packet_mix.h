@@ -48,17 +48,21 @@ inline PacketPool make_mix(size_t n, uint32_t seed = 42) {
     ts.ts_val = static_cast<uint32_t>(rng());
     switch (kinds[i]) {
       case 0:
-        b.ethernet(dst, src).ipv4({.id = static_cast<uint16_t>(i), .src = s4, .dst = d4})
+        b.ethernet(dst, src)
+            .ipv4({.id = static_cast<uint16_t>(i), .src = s4, .dst = d4})
             .tcp({.src_port = sp, .dst_port = dp, .flags = tcp_flag::kAck, .options = ts});
         break;
       case 1:
         b.ethernet(dst, src).ipv4({.src = s4, .dst = d4}).udp({.src_port = sp, .dst_port = dp});
         break;
       case 2:
-        b.ethernet(dst, src).vlan({.vid = static_cast<uint16_t>(rng() % 4094 + 1), .pcp = 2})
+        b.ethernet(dst, src)
+            .vlan({.vid = static_cast<uint16_t>(rng() % 4094 + 1), .pcp = 2})
             .ipv4({.src = s4, .dst = d4});
-        if (rng() & 1) b.tcp({.src_port = sp, .dst_port = dp, .flags = tcp_flag::kAck});
-        else b.udp({.src_port = sp, .dst_port = dp});
+        if (rng() & 1)
+          b.tcp({.src_port = sp, .dst_port = dp, .flags = tcp_flag::kAck});
+        else
+          b.udp({.src_port = sp, .dst_port = dp});
         break;
       case 3: {
         Ipv6Addr a6, b6;

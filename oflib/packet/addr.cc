@@ -76,7 +76,8 @@ bool parse_groups(std::string_view s, uint16_t* out, int* n) {
   size_t pos = 0;
   while (true) {
     size_t colon = s.find(':', pos);
-    std::string_view part = s.substr(pos, colon == std::string_view::npos ? std::string_view::npos : colon - pos);
+    std::string_view part =
+        s.substr(pos, colon == std::string_view::npos ? std::string_view::npos : colon - pos);
     if (colon == std::string_view::npos && part.find('.') != std::string_view::npos) {
       auto v4 = Ipv4Addr::parse(part);
       if (!v4 || *n > 6) return false;
@@ -116,7 +117,8 @@ std::optional<Ipv6Addr> Ipv6Addr::parse(std::string_view s) {
     if (!parse_groups(s, head, &nh) || nh != 8) return std::nullopt;
   } else {
     if (s.find("::", dc + 1) != std::string_view::npos) return std::nullopt;
-    if (!parse_groups(s.substr(0, dc), head, &nh) || !parse_groups(s.substr(dc + 2), tail, &nt)) return std::nullopt;
+    if (!parse_groups(s.substr(0, dc), head, &nh) || !parse_groups(s.substr(dc + 2), tail, &nt))
+      return std::nullopt;
     if (nh + nt > 7) return std::nullopt;
     // A dotted IPv4 may only end the address.
     if (s.substr(0, dc).find('.') != std::string_view::npos) return std::nullopt;

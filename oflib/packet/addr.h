@@ -37,7 +37,7 @@ struct MacAddr {
   constexpr bool is_zero() const { return to_u64() == 0; }
   constexpr bool is_broadcast() const { return to_u64() == 0xffffffffffffULL; }
   constexpr bool is_multicast() const { return bytes[0] & 1; }  // includes broadcast
-  std::string to_string() const;  // "aa:bb:cc:dd:ee:ff"
+  std::string to_string() const;                                // "aa:bb:cc:dd:ee:ff"
 
   friend constexpr auto operator<=>(const MacAddr&, const MacAddr&) = default;
 };

@@ -32,7 +32,9 @@ class ArpView {
   Bytes spa() const { return data_.subspan(8 + hlen(), plen()); }
   Bytes tha() const { return data_.subspan(8 + hlen() + plen(), hlen()); }
   Bytes tpa() const { return data_.subspan(8 + 2 * hlen() + plen(), plen()); }
-  bool is_ethernet_ipv4() const { return htype() == 1 && ptype() == eth_type::kIpv4 && hlen() == 6 && plen() == 4; }
+  bool is_ethernet_ipv4() const {
+    return htype() == 1 && ptype() == eth_type::kIpv4 && hlen() == 6 && plen() == 4;
+  }
   // Zero unless is_ethernet_ipv4().
   MacAddr sender_mac() const { return is_ethernet_ipv4() ? MacAddr::from_bytes(sha().data()) : MacAddr{}; }
   Ipv4Addr sender_ip() const { return Ipv4Addr{is_ethernet_ipv4() ? load_be32(spa().data()) : 0}; }

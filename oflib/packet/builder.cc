@@ -253,8 +253,10 @@ PacketBuilder& PacketBuilder::dhcp(const DhcpMessage& m) {
   pending_ = Pending::kNone;
   if (!ok_) return *this;
   const size_t n = m.write(buf_.subspan(pos_));
-  if (n == 0 || pos_ + n > 0xffff) ok_ = false;
-  else pos_ += n;
+  if (n == 0 || pos_ + n > 0xffff)
+    ok_ = false;
+  else
+    pos_ += n;
   return *this;
 }
 
@@ -262,8 +264,10 @@ PacketBuilder& PacketBuilder::dns(const DnsMessage& m, bool compress) {
   pending_ = Pending::kNone;
   if (!ok_) return *this;
   const size_t n = m.write(buf_.subspan(pos_), compress);
-  if (n == 0 || pos_ + n > 0xffff) ok_ = false;
-  else pos_ += n;
+  if (n == 0 || pos_ + n > 0xffff)
+    ok_ = false;
+  else
+    pos_ += n;
   return *this;
 }
 
@@ -271,8 +275,10 @@ PacketBuilder& PacketBuilder::lldp(const Lldpdu& d) {
   link_ethertype(eth_type::kLldp);
   if (!ok_) return *this;
   const size_t n = d.write(buf_.subspan(pos_));
-  if (n == 0 || pos_ + n > 0xffff) ok_ = false;
-  else pos_ += n;
+  if (n == 0 || pos_ + n > 0xffff)
+    ok_ = false;
+  else
+    pos_ += n;
   return *this;
 }
 
@@ -309,8 +315,8 @@ size_t PacketBuilder::finish() {
     auto l4_sum = [&](uint8_t proto) -> uint32_t {
       if (!ip) return 0;
       const uint8_t* h = b + ip->offset;
-      if (ip->kind == Kind::kIpv4) return ipv4_pseudo_sum(load_be32(h + 12), load_be32(h + 16), proto,
-                                                         static_cast<uint16_t>(len));
+      if (ip->kind == Kind::kIpv4)
+        return ipv4_pseudo_sum(load_be32(h + 12), load_be32(h + 16), proto, static_cast<uint16_t>(len));
       return ipv6_pseudo_sum(h + 8, h + 24, static_cast<uint32_t>(len), proto);
     };
     switch (r.kind) {

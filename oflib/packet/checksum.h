@@ -80,7 +80,9 @@ constexpr uint16_t csum_finish(uint32_t sum) { return static_cast<uint16_t>(~csu
 
 // Checksum of a whole buffer (e.g. an ICMP message with its checksum field
 // zeroed). Over a buffer that includes a correct checksum field it returns 0.
-inline uint16_t inet_checksum(const uint8_t* data, size_t len) { return csum_finish(csum_partial(data, len)); }
+inline uint16_t inet_checksum(const uint8_t* data, size_t len) {
+  return csum_finish(csum_partial(data, len));
+}
 
 // IPv4 header checksum over `header_len` bytes, treating the checksum field
 // (bytes 10-11) as zero whatever it holds.
@@ -118,10 +120,12 @@ inline uint16_t udp_checksum_ipv4(uint32_t src, uint32_t dst, const uint8_t* udp
   const uint16_t c = l4_checksum(ipv4_pseudo_sum(src, dst, 17, static_cast<uint16_t>(len)), udp, len, 6);
   return c == 0 ? 0xffff : c;
 }
-inline uint16_t tcp_checksum_ipv6(const uint8_t* src16, const uint8_t* dst16, const uint8_t* tcp, size_t len) {
+inline uint16_t tcp_checksum_ipv6(const uint8_t* src16, const uint8_t* dst16, const uint8_t* tcp,
+                                  size_t len) {
   return l4_checksum(ipv6_pseudo_sum(src16, dst16, static_cast<uint32_t>(len), 6), tcp, len, 16);
 }
-inline uint16_t udp_checksum_ipv6(const uint8_t* src16, const uint8_t* dst16, const uint8_t* udp, size_t len) {
+inline uint16_t udp_checksum_ipv6(const uint8_t* src16, const uint8_t* dst16, const uint8_t* udp,
+                                  size_t len) {
   const uint16_t c = l4_checksum(ipv6_pseudo_sum(src16, dst16, static_cast<uint32_t>(len), 17), udp, len, 6);
   return c == 0 ? 0xffff : c;
 }

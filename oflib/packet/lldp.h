@@ -75,7 +75,9 @@ struct Lldpdu {
   std::string_view chassis_id_text() const {
     return {reinterpret_cast<const char*>(chassis_id.data()), chassis_id.size()};
   }
-  std::string_view port_id_text() const { return {reinterpret_cast<const char*>(port_id.data()), port_id.size()}; }
+  std::string_view port_id_text() const {
+    return {reinterpret_cast<const char*>(port_id.data()), port_id.size()};
+  }
 
   static ParseResult<Lldpdu> parse(Bytes b);
   // Writes the TLVs in the standard order (chassis, port, TTL, port desc,

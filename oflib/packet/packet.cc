@@ -89,7 +89,8 @@ void ParsedPacket::parse_ethertype(uint16_t type, size_t off, Bytes b, int depth
       if (!ip) return fail(Layer::kIpv4, ip.error());
       const size_t extent = ip->header_length() + ip->payload().size();
       push(Layer::kIpv4, off, extent);
-      return parse_ip_upper(ip->protocol(), off + ip->header_length(), ip->payload(), ip->is_later_fragment());
+      return parse_ip_upper(ip->protocol(), off + ip->header_length(), ip->payload(),
+                            ip->is_later_fragment());
     }
     case eth_type::kIpv6: {
       auto ip = Ipv6View::parse(b);
@@ -100,8 +101,8 @@ void ParsedPacket::parse_ethertype(uint16_t type, size_t off, Bytes b, int depth
       for (size_t i = 0; i < w.num_ext; ++i)
         push(Layer::kIpv6Ext, off + w.ext[i].offset, extent - w.ext[i].offset, w.ext[i].type);
       if (!w.ok) return fail(Layer::kIpv6Ext, w.error);
-      return parse_ip_upper(w.upper_protocol, off + w.upper_offset, b.subspan(w.upper_offset, extent - w.upper_offset),
-                            w.is_later_fragment);
+      return parse_ip_upper(w.upper_protocol, off + w.upper_offset,
+                            b.subspan(w.upper_offset, extent - w.upper_offset), w.is_later_fragment);
     }
     case eth_type::kLldp: {
       auto l = Lldpdu::parse(b);
@@ -149,7 +150,8 @@ void ParsedPacket::parse_ip_upper(uint8_t proto, size_t off, Bytes b, bool later
     default:
       break;
   }
-  if (ok() && payload_offset_ < off + b.size()) push(Layer::kPayload, payload_offset_, off + b.size() - payload_offset_);
+  if (ok() && payload_offset_ < off + b.size())
+    push(Layer::kPayload, payload_offset_, off + b.size() - payload_offset_);
 }
 
 void ParsedPacket::parse_udp_app(const UdpView& udp, size_t off) {

@@ -35,7 +35,7 @@ namespace ofkit {
 
 struct LayerRef {
   Layer layer = Layer::kNone;
-  uint8_t kind = 0;  // kIpv6Ext: the extension header's protocol number; kVlan: 1 for inner tags
+  uint8_t kind = 0;     // kIpv6Ext: the extension header's protocol number; kVlan: 1 for inner tags
   uint16_t offset = 0;  // from the start of the frame
   uint16_t length = 0;  // bytes from offset to the end of this layer's extent (header + payload)
 };

@@ -20,12 +20,12 @@ using MutableBytes = std::span<uint8_t>;
 namespace eth_type {
 inline constexpr uint16_t kIpv4 = 0x0800;
 inline constexpr uint16_t kArp = 0x0806;
-inline constexpr uint16_t kVlan = 0x8100;      // 802.1Q C-tag
-inline constexpr uint16_t kQinQ = 0x88a8;      // 802.1ad S-tag
-inline constexpr uint16_t kQinQOld = 0x9100;   // pre-standard QinQ
+inline constexpr uint16_t kVlan = 0x8100;     // 802.1Q C-tag
+inline constexpr uint16_t kQinQ = 0x88a8;     // 802.1ad S-tag
+inline constexpr uint16_t kQinQOld = 0x9100;  // pre-standard QinQ
 inline constexpr uint16_t kIpv6 = 0x86dd;
 inline constexpr uint16_t kLldp = 0x88cc;
-inline constexpr uint16_t kMin = 0x0600;       // below this the field is an 802.3 length
+inline constexpr uint16_t kMin = 0x0600;         // below this the field is an 802.3 length
 inline constexpr uint16_t kNotEthType = 0x05ff;  // OFP_DL_TYPE_NOT_ETH_TYPE
 constexpr bool is_vlan_tpid(uint16_t t) { return t == kVlan || t == kQinQ || t == kQinQOld; }
 }  // namespace eth_type

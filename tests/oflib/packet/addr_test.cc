@@ -60,9 +60,9 @@ TEST(Ipv6Addr, ParsesEveryForm) {
   EXPECT_EQ(m->bytes[12], 192);
   EXPECT_EQ(m->bytes[15], 1);
   EXPECT_TRUE(Ipv6Addr::parse("64:ff9b::192.0.2.33"));
-  for (const char* bad : {"", ":", ":::", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "g::",
-                          ":1::", "1::2:", "1:2:3:4:5:6:7:8::", "::1.2.3", "1.2.3.4::", "::ffff:1.2.3.4:5",
-                          "1:2:3:4:5:6:7:1.2.3.4"}) {
+  for (const char* bad : {"", ":", ":::", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3",
+                          "12345::", "g::", ":1::", "1::2:", "1:2:3:4:5:6:7:8::", "::1.2.3",
+                          "1.2.3.4::", "::ffff:1.2.3.4:5", "1:2:3:4:5:6:7:1.2.3.4"}) {
     EXPECT_FALSE(Ipv6Addr::parse(bad)) << bad;
   }
 }
@@ -70,9 +70,9 @@ TEST(Ipv6Addr, ParsesEveryForm) {
 TEST(Ipv6Addr, PrintsRfc5952) {
   auto p = [](const char* s) { return Ipv6Addr::parse(s)->to_string(); };
   EXPECT_EQ(p("2001:0DB8:0000:0000:0000:0000:0000:0001"), "2001:db8::1");  // 4.1, 4.3, 4.2.1
-  EXPECT_EQ(p("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");            // 4.2.3: first of equal runs
-  EXPECT_EQ(p("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");          // 4.2.2: no :: for one group
-  EXPECT_EQ(p("2001:0:0:1:0:0:0:1"), "2001:0:0:1::1");                   // 4.2.3: longest run
+  EXPECT_EQ(p("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");               // 4.2.3: first of equal runs
+  EXPECT_EQ(p("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");            // 4.2.2: no :: for one group
+  EXPECT_EQ(p("2001:0:0:1:0:0:0:1"), "2001:0:0:1::1");                     // 4.2.3: longest run
   EXPECT_EQ(p("0:0:0:0:0:0:0:0"), "::");
   EXPECT_EQ(p("0:0:0:0:0:0:0:1"), "::1");
   EXPECT_EQ(p("1:0:0:0:0:0:0:0"), "1::");

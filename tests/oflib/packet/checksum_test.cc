@@ -67,7 +67,7 @@ TEST(Checksum, Rfc1624IncrementalEqualsFullOnRandomData) {
     std::vector<uint8_t> d(4 + 2 * (rng() % 40));
     for (auto& b : d) b = static_cast<uint8_t>(rng());
     if (iter % 7 == 0) std::fill(d.begin(), d.end(), 0);  // edge: all zero data
-    d[0] = d[1] = 0;  // checksum field at offset 0
+    d[0] = d[1] = 0;                                      // checksum field at offset 0
     store_be16(d.data(), inet_checksum(d.data(), d.size()));
     const size_t at = 2 + 2 * (rng() % ((d.size() - 2) / 2));
     const uint16_t old_v = load_be16(d.data() + at);
@@ -178,8 +178,10 @@ TEST(SetField, RandomizedAgainstFullRecompute) {
     // Make the starting checksums right for the random payload.
     uint8_t* ip = f.ip();
     const size_t l4 = load_be16(ip + 2) - 20;
-    if (ip[9] == 6) store_be16(ip + 36, tcp_checksum_ipv4(load_be32(ip + 12), load_be32(ip + 16), ip + 20, l4));
-    if (ip[9] == 17) store_be16(ip + 26, udp_checksum_ipv4(load_be32(ip + 12), load_be32(ip + 16), ip + 20, l4));
+    if (ip[9] == 6)
+      store_be16(ip + 36, tcp_checksum_ipv4(load_be32(ip + 12), load_be32(ip + 16), ip + 20, l4));
+    if (ip[9] == 17)
+      store_be16(ip + 26, udp_checksum_ipv4(load_be32(ip + 12), load_be32(ip + 16), ip + 20, l4));
     set_ipv4_addr(ip, f.ip_len(), rng() & 1, static_cast<uint32_t>(rng()));
     set_l4_port(ip, f.ip_len(), rng() & 1, static_cast<uint16_t>(rng()));
     set_ipv4_tos(ip, f.ip_len(), static_cast<uint8_t>(rng()));

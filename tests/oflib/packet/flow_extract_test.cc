@@ -96,8 +96,8 @@ TEST(FlowExtract, NonEthernetIpv4ArpFormatHasNoNwFields) {
 TEST(FlowExtract, IcmpTypeCodeInTpFieldsAndDscpOnly) {
   const FlowKey k = key_of(hex(test::golden::kIcmpEcho));
   EXPECT_EQ(k.nw_proto, 1);
-  EXPECT_EQ(k.tp_src, 8);  // echo request type
-  EXPECT_EQ(k.tp_dst, 0);  // code
+  EXPECT_EQ(k.tp_src, 8);     // echo request type
+  EXPECT_EQ(k.tp_dst, 0);     // code
   EXPECT_EQ(k.nw_tos, 0xb8);  // 0xb9 & 0xfc: ECN bits dropped
   auto f = hex(test::golden::kIcmpEcho);
   f[34] = 3;  // dest unreachable
@@ -214,9 +214,9 @@ TEST(FlowExtract, MalformedFramesAreReported) {
 }
 
 TEST(FlowExtract, EveryTruncationIsSafeAndMonotone) {
-  for (auto g : {test::golden::kTcpSyn, test::golden::kVlanUdp, test::golden::kArpRequest,
-                 test::golden::kIcmpEcho, test::golden::kIpv6Ext, test::golden::kSnapIpv4,
-                 test::golden::kLlcStp}) {
+  for (auto g :
+       {test::golden::kTcpSyn, test::golden::kVlanUdp, test::golden::kArpRequest, test::golden::kIcmpEcho,
+        test::golden::kIpv6Ext, test::golden::kSnapIpv4, test::golden::kLlcStp}) {
     const auto f = hex(g);
     FlowKey full;
     ASSERT_EQ(extract_flow_key(f.data(), f.size(), 1, &full), KeyStatus::kOk);
@@ -244,9 +244,9 @@ TEST(FlowExtract, EveryTruncationIsSafeAndMonotone) {
 }
 
 TEST(FlowExtract, BatchMatchesSingleAndFlagsMalformed) {
-  std::vector<std::vector<uint8_t>> frames = {hex(test::golden::kTcpSyn), hex(test::golden::kVlanUdp),
+  std::vector<std::vector<uint8_t>> frames = {hex(test::golden::kTcpSyn),     hex(test::golden::kVlanUdp),
                                               hex(test::golden::kArpRequest), hex(test::golden::kIcmpEcho),
-                                              hex(test::golden::kIpv6Ext), hex(test::golden::kSnapIpv4)};
+                                              hex(test::golden::kIpv6Ext),    hex(test::golden::kSnapIpv4)};
   frames.push_back(std::vector<uint8_t>(10, 0));  // malformed
   const uint8_t* ptrs[32];
   uint16_t lens[32], ports[32];

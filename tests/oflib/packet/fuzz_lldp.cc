@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto again = Lldpdu::parse(Bytes(out.data(), n));
   if (!again) std::abort();
   if (again->ttl != l->ttl || again->port_id.size() != l->port_id.size() ||
-      again->system_name != l->system_name || again->management_addresses.size() != l->management_addresses.size())
+      again->system_name != l->system_name ||
+      again->management_addresses.size() != l->management_addresses.size())
     std::abort();
   return 0;
 }

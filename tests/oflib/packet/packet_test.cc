@@ -31,7 +31,7 @@ std::vector<uint8_t> dhcp_discover_frame() {
       "01 01 06 00  39 03 f3 26  00 00 80 00"                          // op htype hlen hops xid secs flags
       "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"                // ciaddr yiaddr siaddr giaddr
       "00 0c 29 aa bb cc 00 00 00 00 00 00 00 00 00 00";               // chaddr
-  for (int i = 0; i < 192; ++i) h += " 00";                           // sname + file
+  for (int i = 0; i < 192; ++i) h += " 00";                            // sname + file
   h += " 63 82 53 63  35 01 01  37 03 01 03 06  0c 04 68 6f 73 74  ff";
   auto f = hex(h);
   // The UDP checksum is the one thing not written by hand: computed with the
@@ -101,8 +101,13 @@ TEST(EthernetIpv4Tcp, RebuiltByteForByte) {
   o.window_scale = 7;
   PacketBuilder b(buf);
   b.ethernet(mac("00:00:00:00:00:02"), mac("00:00:00:00:00:01"))
-      .ipv4({.tos = 0x10, .id = 0x1c46, .dont_fragment = true, .src = ip4("10.0.0.1"), .dst = ip4("10.0.0.2")})
-      .tcp({.src_port = 12345, .dst_port = 80, .seq = 1000, .flags = tcp_flag::kSyn, .window = 64240,
+      .ipv4(
+          {.tos = 0x10, .id = 0x1c46, .dont_fragment = true, .src = ip4("10.0.0.1"), .dst = ip4("10.0.0.2")})
+      .tcp({.src_port = 12345,
+            .dst_port = 80,
+            .seq = 1000,
+            .flags = tcp_flag::kSyn,
+            .window = 64240,
             .options = o});
   const size_t n = b.finish();
   EXPECT_EQ(to_hex(buf, n), to_hex(f));
@@ -175,7 +180,9 @@ TEST(Vlan, QinQIsWalked) {
       .arp({.op = 1, .sha = mac("00:00:00:00:00:01"), .spa = ip4("10.0.0.1"), .tpa = ip4("10.0.0.2")});
   const size_t n = b.finish();
   ASSERT_EQ(n, 14u + 8 + 28);
-  EXPECT_EQ(to_hex(buf + 12, 10), "88a8000a81000014" "0806");
+  EXPECT_EQ(to_hex(buf + 12, 10),
+            "88a8000a81000014"
+            "0806");
   const ParsedPacket p = ParsedPacket::parse(Bytes(buf, n));
   EXPECT_EQ(p.describe(), "ethernet/vlan/vlan/arp");
   EXPECT_EQ(p.find<VlanView>()->vid(), 10);

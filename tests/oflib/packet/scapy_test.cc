@@ -5,6 +5,7 @@
 // python3).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -12,7 +13,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <unistd.h>
 
 #include "hex.h"
 #include "oflib/packet/builder.h"
@@ -204,7 +204,8 @@ Fields our_fields(const ParsedPacket& p) {
     }
   }
   if (auto l = p.find<Lldpdu>()) {
-    f["lldp.chassis_id"] = l->chassis_id.size() == 6 ? MacAddr::from_bytes(l->chassis_id.data()).to_string() : "";
+    f["lldp.chassis_id"] =
+        l->chassis_id.size() == 6 ? MacAddr::from_bytes(l->chassis_id.data()).to_string() : "";
     f["lldp.port_id"] = std::string(l->port_id_text());
     f["lldp.ttl"] = str(l->ttl);
     f["lldp.port_description"] = std::string(l->port_description.value_or(""));
@@ -240,9 +241,17 @@ const std::map<std::string, Rebuild>& rebuilders() {
          o.ts_val = 100;
          o.window_scale = 7;
          b.ethernet(kB, kA)
-             .ipv4({.tos = 0x28, .id = 7, .dont_fragment = true, .ttl = 63, .src = ip4("10.0.0.1"),
+             .ipv4({.tos = 0x28,
+                    .id = 7,
+                    .dont_fragment = true,
+                    .ttl = 63,
+                    .src = ip4("10.0.0.1"),
                     .dst = ip4("10.0.0.2")})
-             .tcp({.src_port = 40000, .dst_port = 443, .seq = 12345, .flags = tcp_flag::kSyn, .window = 29200,
+             .tcp({.src_port = 40000,
+                   .dst_port = 443,
+                   .seq = 12345,
+                   .flags = tcp_flag::kSyn,
+                   .window = 29200,
                    .options = o});
        }},
       {"tcp_sack",
@@ -255,8 +264,13 @@ const std::map<std::string, Rebuild>& rebuilders() {
          o.sack[1] = {3000, 4000};
          b.ethernet(kB, kA)
              .ipv4({.id = 8, .src = ip4("192.168.1.10"), .dst = ip4("192.168.1.20")})
-             .tcp({.src_port = 443, .dst_port = 40000, .seq = 1, .ack = 2, .flags = tcp_flag::kPsh | tcp_flag::kAck,
-                   .window = 501, .options = o})
+             .tcp({.src_port = 443,
+                   .dst_port = 40000,
+                   .seq = 1,
+                   .ack = 2,
+                   .flags = tcp_flag::kPsh | tcp_flag::kAck,
+                   .window = 501,
+                   .options = o})
              .payload(text("data"));
        }},
       {"udp_vlan",
@@ -278,7 +292,8 @@ const std::map<std::string, Rebuild>& rebuilders() {
        }},
       {"arp_reply",
        [](PacketBuilder& b, const ParsedPacket&) {
-         b.ethernet(kB, kA).arp({.op = 2, .sha = kA, .spa = ip4("10.0.0.1"), .tha = kB, .tpa = ip4("10.0.0.2")});
+         b.ethernet(kB, kA).arp(
+             {.op = 2, .sha = kA, .spa = ip4("10.0.0.1"), .tha = kB, .tpa = ip4("10.0.0.2")});
        }},
       {"icmp_tos",
        [](PacketBuilder& b, const ParsedPacket&) {
@@ -297,7 +312,10 @@ const std::map<std::string, Rebuild>& rebuilders() {
       {"ipv6_ext_udp",
        [](PacketBuilder& b, const ParsedPacket&) {
          b.ethernet(kB, kA)
-             .ipv6({.traffic_class = 0x20, .flow_label = 0x12345, .hop_limit = 32, .src = ip6("2001:db8::1"),
+             .ipv6({.traffic_class = 0x20,
+                    .flow_label = 0x12345,
+                    .hop_limit = 32,
+                    .src = ip6("2001:db8::1"),
                     .dst = ip6("2001:db8::1:0:0:2")})
              .ipv6_ext(ip_proto::kHopByHop, {})
              .ipv6_ext(ip_proto::kRouting, hex("00 00 00 00 00 00"))
@@ -329,7 +347,9 @@ const std::map<std::string, Rebuild>& rebuilders() {
        }},
       {"stp",
        [](PacketBuilder& b, const ParsedPacket& p) {
-         b.ethernet_8023(mac("01:80:c2:00:00:00"), kA).llc(0x42, 0x42, 3).payload(p.find<LlcView>()->payload());
+         b.ethernet_8023(mac("01:80:c2:00:00:00"), kA)
+             .llc(0x42, 0x42, 3)
+             .payload(p.find<LlcView>()->payload());
        }},
       {"dhcp_discover",
        [](PacketBuilder& b, const ParsedPacket&) {
