@@ -88,16 +88,16 @@ Result<void> check_action(const uint8_t* p, uint16_t len, const ActionDecodeOpti
 }  // namespace
 
 size_t action_wire_len(const Action& a) {
-  return std::visit(Overloaded{
-                        [](const ActionVendor& v) -> size_t {
-                          return kActionVendorLen + ((v.body.size() + 7) & ~size_t{7});
-                        },
-                        [](const ActionSetDlSrc&) -> size_t { return kActionDlAddrLen; },
-                        [](const ActionSetDlDst&) -> size_t { return kActionDlAddrLen; },
-                        [](const ActionEnqueue&) -> size_t { return kActionEnqueueLen; },
-                        [](const auto&) -> size_t { return 8; },
-                    },
-                    a);
+  // Sizes by variant index (action.h order); the vendor action is last.
+  static constexpr uint8_t kLen[] = {8, 8, 8, 8, 16, 16, 8, 8, 8, 8, 8, 16};
+  static_assert(std::size(kLen) + 1 == std::variant_size_v<Action>);
+  static_assert(std::is_same_v<std::variant_alternative_t<4, Action>, ActionSetDlSrc> &&
+                std::is_same_v<std::variant_alternative_t<5, Action>, ActionSetDlDst> &&
+                std::is_same_v<std::variant_alternative_t<11, Action>, ActionEnqueue> &&
+                std::is_same_v<std::variant_alternative_t<12, Action>, ActionVendor>);
+  if (const auto* v = std::get_if<ActionVendor>(&a))
+    return kActionVendorLen + ((v->body.size() + 7) & ~size_t{7});
+  return kLen[a.index()];
 }
 
 size_t actions_wire_len(const ActionList& actions) {
@@ -106,67 +106,93 @@ size_t actions_wire_len(const ActionList& actions) {
   return n;
 }
 
+namespace {
+
+// Writes the 4-byte type/len prefix and zeroes the rest of a fixed action.
+template <size_t kLen>
+size_t begin(uint8_t* out, ActionType t) {
+  store_be16(out, static_cast<uint16_t>(t));
+  store_be16(out + 2, kLen);
+  std::memset(out + 4, 0, kLen - 4);
+  return kLen;
+}
+
+}  // namespace
+
+// One visit per action: each alternative writes itself and returns its length.
 size_t encode_action(const Action& a, uint8_t* out) {
-  const size_t len = action_wire_len(a);
-  std::memset(out, 0, len);
-  store_be16(out + 2, static_cast<uint16_t>(len));
-  auto type = [&](ActionType t) { store_be16(out, static_cast<uint16_t>(t)); };
-  std::visit(Overloaded{
-                 [&](const ActionOutput& x) {
-                   type(ActionType::kOutput);
-                   store_be16(out + 4, x.port);
-                   store_be16(out + 6, x.max_len);
-                 },
-                 [&](const ActionSetVlanVid& x) {
-                   type(ActionType::kSetVlanVid);
-                   store_be16(out + 4, x.vlan_vid);
-                 },
-                 [&](const ActionSetVlanPcp& x) {
-                   type(ActionType::kSetVlanPcp);
-                   out[4] = x.vlan_pcp;
-                 },
-                 [&](const ActionStripVlan&) { type(ActionType::kStripVlan); },
-                 [&](const ActionSetDlSrc& x) {
-                   type(ActionType::kSetDlSrc);
-                   std::memcpy(out + 4, x.dl_addr.bytes.data(), 6);
-                 },
-                 [&](const ActionSetDlDst& x) {
-                   type(ActionType::kSetDlDst);
-                   std::memcpy(out + 4, x.dl_addr.bytes.data(), 6);
-                 },
-                 [&](const ActionSetNwSrc& x) {
-                   type(ActionType::kSetNwSrc);
-                   store_be32(out + 4, x.nw_addr);
-                 },
-                 [&](const ActionSetNwDst& x) {
-                   type(ActionType::kSetNwDst);
-                   store_be32(out + 4, x.nw_addr);
-                 },
-                 [&](const ActionSetNwTos& x) {
-                   type(ActionType::kSetNwTos);
-                   out[4] = x.nw_tos;
-                 },
-                 [&](const ActionSetTpSrc& x) {
-                   type(ActionType::kSetTpSrc);
-                   store_be16(out + 4, x.tp_port);
-                 },
-                 [&](const ActionSetTpDst& x) {
-                   type(ActionType::kSetTpDst);
-                   store_be16(out + 4, x.tp_port);
-                 },
-                 [&](const ActionEnqueue& x) {
-                   type(ActionType::kEnqueue);
-                   store_be16(out + 4, x.port);
-                   store_be32(out + 12, x.queue_id);
-                 },
-                 [&](const ActionVendor& x) {
-                   type(ActionType::kVendor);
-                   store_be32(out + 4, x.vendor);
-                   if (!x.body.empty()) std::memcpy(out + 8, x.body.data(), x.body.size());
-                 },
-             },
-             a);
-  return len;
+  return std::visit(
+      Overloaded{
+          [&](const ActionOutput& x) {
+            store_be16(out, static_cast<uint16_t>(ActionType::kOutput));
+            store_be16(out + 2, kActionOutputLen);
+            store_be16(out + 4, x.port);
+            store_be16(out + 6, x.max_len);
+            return kActionOutputLen;
+          },
+          [&](const ActionSetVlanVid& x) {
+            const size_t n = begin<kActionVlanVidLen>(out, ActionType::kSetVlanVid);
+            store_be16(out + 4, x.vlan_vid);
+            return n;
+          },
+          [&](const ActionSetVlanPcp& x) {
+            const size_t n = begin<kActionVlanPcpLen>(out, ActionType::kSetVlanPcp);
+            out[4] = x.vlan_pcp;
+            return n;
+          },
+          [&](const ActionStripVlan&) { return begin<kActionHeaderLen>(out, ActionType::kStripVlan); },
+          [&](const ActionSetDlSrc& x) {
+            const size_t n = begin<kActionDlAddrLen>(out, ActionType::kSetDlSrc);
+            std::memcpy(out + 4, x.dl_addr.bytes.data(), 6);
+            return n;
+          },
+          [&](const ActionSetDlDst& x) {
+            const size_t n = begin<kActionDlAddrLen>(out, ActionType::kSetDlDst);
+            std::memcpy(out + 4, x.dl_addr.bytes.data(), 6);
+            return n;
+          },
+          [&](const ActionSetNwSrc& x) {
+            const size_t n = begin<kActionNwAddrLen>(out, ActionType::kSetNwSrc);
+            store_be32(out + 4, x.nw_addr);
+            return n;
+          },
+          [&](const ActionSetNwDst& x) {
+            const size_t n = begin<kActionNwAddrLen>(out, ActionType::kSetNwDst);
+            store_be32(out + 4, x.nw_addr);
+            return n;
+          },
+          [&](const ActionSetNwTos& x) {
+            const size_t n = begin<kActionNwTosLen>(out, ActionType::kSetNwTos);
+            out[4] = x.nw_tos;
+            return n;
+          },
+          [&](const ActionSetTpSrc& x) {
+            const size_t n = begin<kActionTpPortLen>(out, ActionType::kSetTpSrc);
+            store_be16(out + 4, x.tp_port);
+            return n;
+          },
+          [&](const ActionSetTpDst& x) {
+            const size_t n = begin<kActionTpPortLen>(out, ActionType::kSetTpDst);
+            store_be16(out + 4, x.tp_port);
+            return n;
+          },
+          [&](const ActionEnqueue& x) {
+            const size_t n = begin<kActionEnqueueLen>(out, ActionType::kEnqueue);
+            store_be16(out + 4, x.port);
+            store_be32(out + 12, x.queue_id);
+            return n;
+          },
+          [&](const ActionVendor& x) {
+            const size_t n = action_wire_len(a);
+            std::memset(out, 0, n);
+            store_be16(out, static_cast<uint16_t>(ActionType::kVendor));
+            store_be16(out + 2, static_cast<uint16_t>(n));
+            store_be32(out + 4, x.vendor);
+            if (!x.body.empty()) std::memcpy(out + 8, x.body.data(), x.body.size());
+            return n;
+          },
+      },
+      a);
 }
 
 size_t encode_actions(const ActionList& actions, uint8_t* out) {

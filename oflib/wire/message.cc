@@ -1,5 +1,6 @@
 #include "oflib/wire/message.h"
 
+#include "oflib/wire/layout.h"  // compile-time checks of every wire size and offset against the spec
 #include "oflib/wire/message_table.h"
 
 namespace ofkit::of {
@@ -74,6 +75,14 @@ Result<DecodedMessage> decode(std::span<const uint8_t> msg, const ActionDecodeOp
   auto m = decode_message(msg, opts);
   if (!m) return fail(m.error());
   return DecodedMessage{read_header(msg.data()), std::move(*m)};
+}
+
+std::optional<Ofperr> switch_rejects(const Message& m) {
+  if (std::holds_alternative<Vendor>(m)) return Ofperr::kBadRequestBadVendor;
+  if (const auto* s = std::get_if<StatsRequest>(&m); s && std::holds_alternative<VendorStats>(s->body))
+    return Ofperr::kBadRequestBadVendor;
+  if (msg_info(message_type(m)).sender == Sender::kSwitch) return Ofperr::kBadRequestBadType;
+  return std::nullopt;
 }
 
 size_t message_wire_len(const Message& m) {

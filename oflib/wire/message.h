@@ -17,6 +17,7 @@
 // 65535 bytes); encode_message() returns a new buffer (empty if too long).
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <variant>
 #include <vector>
@@ -71,6 +72,13 @@ struct DecodedMessage {
   Message msg;
 };
 Result<DecodedMessage> decode(std::span<const uint8_t> msg, const ActionDecodeOptions& opts = {});
+
+// The error a switch answers to a well-formed message it does not act on,
+// or nullopt if it should handle it: OFPT_VENDOR and OFPST_VENDOR requests
+// -> OFPBRC_BAD_VENDOR (ofkit implements no vendor extension); messages
+// only a switch sends (PACKET_IN, FEATURES_REPLY, STATS_REPLY, ...; see
+// message_table.h) -> OFPBRC_BAD_TYPE.
+std::optional<Ofperr> switch_rejects(const Message& m);
 
 // Encoded length of m, header included (may exceed 65535: then it cannot be sent).
 size_t message_wire_len(const Message& m);

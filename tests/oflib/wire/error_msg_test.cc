@@ -20,6 +20,16 @@ TEST(ErrorMsg, Golden) {
   EXPECT_EQ(e.error(), Ofperr::kBadRequestBadLen);
 }
 
+TEST(ErrorMsg, BufferUnknownForAPacketOut) {
+  // A PACKET_OUT naming buffer 0x42 that the switch does not hold:
+  // OFPET_BAD_REQUEST (1) / OFPBRC_BUFFER_UNKNOWN (8), with the request.
+  const auto po = hex("01 0d 0018 00000005 00000042 0001 0008 0000 0008 fffb 0000");
+  EXPECT_EQ(
+      test::to_hex(encode_error_reply(Ofperr::kBadRequestBufferUnknown, po)),
+      test::to_hex(hex("01 01 0024 00000005 0001 0008 | 01 0d 0018 00000005 00000042 0001 0008 0000 0008 "
+                       "fffb 0000")));
+}
+
 TEST(ErrorMsg, HelloFailedCarriesText) {
   ErrorMsg e{0, 0, {'v', '1', '.', '0'}};  // OFPET_HELLO_FAILED / OFPHFC_INCOMPATIBLE
   expect_golden(e, 0, hex("01 01 0010 00000000 | 0000 0000 | 76312e30"));

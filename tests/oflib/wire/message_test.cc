@@ -168,6 +168,25 @@ TEST(Message, StrictDecodingRejectsVendorActions) {
   EXPECT_TRUE(decode_message(b, {.accept_vendor = true}));
 }
 
+TEST(Message, WhatASwitchRejects) {
+  EXPECT_EQ(switch_rejects(Vendor{0x2320, {}}), Ofperr::kBadRequestBadVendor);
+  EXPECT_EQ(switch_rejects(StatsRequest{0, VendorStats{0x2320, {}}}), Ofperr::kBadRequestBadVendor);
+  EXPECT_EQ(switch_rejects(StatsRequest{0, DescStatsRequest{}}), std::nullopt);
+  for (MsgType t : all_types()) {
+    const auto r = switch_rejects(test::sample_message(t));
+    if (t == MsgType::kVendor) continue;
+    if (msg_info(t).sender == Sender::kSwitch) {
+      EXPECT_EQ(r, Ofperr::kBadRequestBadType) << msg_info(t).name;
+    } else {
+      EXPECT_EQ(r, std::nullopt) << msg_info(t).name;
+    }
+  }
+  // The reply a switch sends for an OFPT_VENDOR it does not know.
+  const auto vendor = encode_message(Vendor{0x2320, {0, 0, 0, 0x0c}}, 0x77);
+  EXPECT_EQ(test::to_hex(encode_error_reply(*switch_rejects(*decode_message(vendor)), vendor)),
+            test::to_hex(hex("01 01 001c 00000077 0001 0003 | 01 04 0010 00000077 00002320 0000000c")));
+}
+
 TEST(Message, TooLongToEncode) {
   EchoRequest e{std::vector<uint8_t>(kMaxMsgLen - kHeaderLen + 1)};
   EXPECT_TRUE(encode_message(e, 1).empty());
