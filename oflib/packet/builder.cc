@@ -301,7 +301,7 @@ const PacketBuilder::Rec* PacketBuilder::enclosing_ip(size_t before) const {
   return nullptr;
 }
 
-size_t PacketBuilder::finish() {
+size_t PacketBuilder::finish(size_t min_frame_len) {
   if (!ok_) return 0;
   uint8_t* const b = buf_.data();
   // Innermost first: L4 checksums before the IP header that precedes them
@@ -349,6 +349,11 @@ size_t PacketBuilder::finish() {
       case Kind::kOther:
         break;
     }
+  }
+  if (pos_ < min_frame_len) {
+    if (min_frame_len > buf_.size()) return 0;
+    std::memset(b + pos_, 0, min_frame_len - pos_);
+    pos_ = min_frame_len;
   }
   return pos_;
 }

@@ -120,7 +120,10 @@ class PacketBuilder {
   PacketBuilder& zeros(size_t n);  // e.g. Ethernet padding
 
   // Fixes lengths and checksums; returns the frame length, or 0 on error.
-  size_t finish();
+  // With min_frame_len (e.g. 60, the Ethernet minimum without FCS) the frame
+  // is then zero-padded to that length; the padding is not counted in any
+  // IP/UDP length or checksum (zeros() before finish() would be).
+  size_t finish(size_t min_frame_len = 0);
   bool ok() const { return ok_; }
   size_t size() const { return pos_; }
 

@@ -11,6 +11,7 @@
 #include "hex.h"
 #include "oflib/packet/builder.h"
 #include "oflib/packet/checksum.h"
+#include "oflib/packet/flow_extract.h"
 
 namespace ofkit {
 namespace {
@@ -614,6 +615,29 @@ TEST(Truncation, EveryPrefixOfEveryGoldenFrame) {
   const ParsedPacket p = ParsedPacket::parse(Bytes(syn).first(14 + 20 + 30));
   EXPECT_EQ(p.describe(), "ethernet/ipv4 (tcp: truncated)");
   EXPECT_TRUE(p.find<Ipv4View>()->truncated());
+}
+
+TEST(Builder, PadsToMinimumFrameOutsideIpLengths) {
+  uint8_t buf[128];
+  std::memset(buf, 0xee, sizeof buf);
+  PacketBuilder b(buf);
+  b.ethernet(mac("00:00:00:00:00:02"), mac("00:00:00:00:00:01"))
+      .ipv4({.src = ip4("10.0.0.1"), .dst = ip4("10.0.0.2")})
+      .udp({.src_port = 1, .dst_port = 2});
+  ASSERT_EQ(b.finish(60), 60u);
+  EXPECT_EQ(load_be16(buf + 16), 28);  // IP total length: header + UDP only
+  EXPECT_EQ(load_be16(buf + 38), 8);   // UDP length
+  for (size_t i = 42; i < 60; ++i) EXPECT_EQ(buf[i], 0) << i;
+  const ParsedPacket p = ParsedPacket::parse(Bytes(buf, 60));
+  EXPECT_TRUE(p.ok());
+  EXPECT_EQ(p.describe(), "ethernet/ipv4/udp");
+  FlowKey k;
+  EXPECT_EQ(extract_flow_key(buf, 60, 1, &k), KeyStatus::kOk);
+  EXPECT_EQ(k.tp_dst, 2);
+  uint8_t small[50];
+  PacketBuilder c(small);
+  c.ethernet(MacAddr{}, MacAddr{}, 0x88b5);
+  EXPECT_EQ(c.finish(60), 0u);  // buffer cannot hold the minimum
 }
 
 TEST(Builder, OverflowAndAutoTypes) {
