@@ -8,9 +8,10 @@
 #
 #   scripts/bench.sh [BUILD_DIR]        (make bench passes build-release)
 #   BENCH_QUICK=1 scripts/bench.sh ...  shorter runs (smoke test)
+#   BENCH_OUT=DIR scripts/bench.sh ...  write somewhere else than bench/results
 set -uo pipefail
 build=${1:-build-release}
-out=bench/results
+out=${BENCH_OUT:-bench/results}
 mkdir -p "$out"
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then rev="$rev-dirty"; fi
