@@ -84,7 +84,7 @@ uint8_t* Connection::reserve(size_t n) {
   const size_t old = out_.size();
   out_.resize(old + n);
   ++counters_.msgs_out;
-  if (!dirty_ && shard_ && !moving_) shard_->mark_dirty(this);
+  if (!dirty_ && shard_ && !moving_ && state_ != State::kClosed) shard_->mark_dirty(this);
   return out_.data() + old;
 }
 

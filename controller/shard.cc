@@ -71,13 +71,24 @@ void Shard::on_features(Connection* c) {
     announce(c);
     return;
   }
-  auto it = conns_.find(c->id());
-  if (it == conns_.end()) return;
-  std::unique_ptr<Connection> owned = std::move(it->second);
-  conns_.erase(it);
-  std::erase(dirty_, c);
-  owned->detach();
-  runtime_->move_connection(std::move(owned), target);
+  // Moved at the end of the iteration: nothing on this thread may touch the
+  // connection once the target shard owns it, and we are still inside its
+  // receive path here.
+  pending_moves_.emplace_back(c->id(), target);
+}
+
+void Shard::run_pending_moves() {
+  auto moves = std::move(pending_moves_);
+  pending_moves_.clear();
+  for (auto [id, target] : moves) {
+    auto it = conns_.find(id);
+    if (it == conns_.end()) continue;  // closed meanwhile
+    std::unique_ptr<Connection> owned = std::move(it->second);
+    conns_.erase(it);
+    std::erase(dirty_, owned.get());
+    owned->detach();
+    runtime_->move_connection(std::move(owned), target);
+  }
 }
 
 void Shard::on_closed(Connection* c, const std::string& reason) {
@@ -116,6 +127,7 @@ void Shard::mark_dirty(Connection* c) {
 }
 
 void Shard::flush_dirty() {
+  if (!pending_moves_.empty()) run_pending_moves();
   // Flushing can close a connection, which edits dirty_: work on a copy.
   if (!dirty_.empty()) {
     std::vector<Connection*> batch;

@@ -82,6 +82,7 @@ class Shard {
 
  private:
   void flush_dirty();
+  void run_pending_moves();
   void tick();
   void announce(Connection* conn);
 
@@ -97,6 +98,7 @@ class Shard {
   std::unordered_map<uint64_t, Connection*> by_dpid_;
   std::vector<Connection*> dirty_;
   std::vector<std::unique_ptr<Connection>> graveyard_;
+  std::vector<std::pair<uint64_t, size_t>> pending_moves_;  // (connection id, target shard)
   uint64_t dropped_from_dead_ = 0;
 
   struct AppSlot {
