@@ -63,7 +63,10 @@ SplitArgs split_eal_args(const std::vector<std::string>& argv) {
     out.eal.push_back("-m");
     out.eal.push_back("512");
   }
-  if (!has(out.eal, "--file-prefix") && !has(out.eal, "--in-memory")) out.eal.push_back("--in-memory");
+  // No shared runtime files, so several ofdp processes can run side by side.
+  // (--in-memory would say the same, but DPDK 22.11 refuses it with --no-huge.)
+  if (!has(out.eal, "--file-prefix") && !has(out.eal, "--in-memory") && !has(out.eal, "--no-shconf"))
+    out.eal.push_back("--no-shconf");
   return out;
 }
 

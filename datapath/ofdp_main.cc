@@ -282,6 +282,7 @@ int run(const OfdpOptions& o) {
   dp->stop();
   agent.tick();  // FLOW_REMOVED etc. produced while stopping go nowhere useful, but keep the books straight
   std::fputs(counters_table(*dp, agent).c_str(), stderr);
+  if (o.dump_flows_on_exit) std::fputs(dp->dump_flows_text().c_str(), stdout);
   control.reset();
   if (local) local->stop();
   g_loop = nullptr;

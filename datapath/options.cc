@@ -21,6 +21,7 @@ struct Raw {
   uint32_t flow_capacity = 0;
   bool exit_on_eof = false;
   bool paused = false;
+  bool dump_flows_on_exit = false;
   double probe_interval = 5, max_backoff = 8;
   std::string ctl;
   std::vector<std::string> command;
@@ -233,6 +234,8 @@ ParseOutcome parse_ofdp_options(const std::vector<std::string>& argv, OfdpOption
                  "Initial miss_send_len (bytes of a missed packet sent)");
   app.add_option("--flow-capacity", raw.flow_capacity, "Flow table capacity (ALL_TABLES_FULL beyond it)");
   app.add_flag("--exit-on-eof", raw.exit_on_eof, "Exit 0 once every file input is exhausted and answered");
+  app.add_flag("--dump-flows-on-exit", raw.dump_flows_on_exit,
+               "Print the flow table to stdout at exit, in ovs-ofctl dump-flows syntax");
   app.add_flag(
       "--paused", raw.paused,
       "Start with the workers stopped until the control socket gets \"resume\" (set up flows first)");
@@ -369,6 +372,7 @@ ParseOutcome parse_ofdp_options(const std::vector<std::string>& argv, OfdpOption
   o.flow_capacity = raw.flow_capacity;
   o.exit_on_eof = raw.exit_on_eof;
   o.paused = raw.paused;
+  o.dump_flows_on_exit = raw.dump_flows_on_exit;
   if (o.paused && raw.control_socket.empty())
     return fail("--paused needs --control-socket (to send \"resume\")");
   o.control_socket = raw.control_socket;

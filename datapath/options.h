@@ -39,6 +39,7 @@ struct OfdpOptions {
   uint16_t miss_send_len = 128;
   uint32_t flow_capacity = 0;  // 0: the data plane's default
   bool exit_on_eof = false;
+  bool dump_flows_on_exit = false;  // print the flow table (ovs-ofctl syntax) to stdout at exit
   bool paused = false;         // workers wait for the control socket's "resume"
   std::string control_socket;  // unix path, empty for none
   Duration probe_interval{5000};

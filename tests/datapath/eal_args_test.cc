@@ -18,13 +18,13 @@ TEST(EalArgs, ShortFormFillsWorkingDefaults) {
   auto s = split_eal_args({"ofdp", "--vdev=net_pcap0,iface=eth0", "--controller=none", "--vdev", "net_null0"});
   EXPECT_EQ(s.ofdp, (V{"--controller=none"}));
   EXPECT_EQ(s.eal, (V{"ofdp", "--vdev=net_pcap0,iface=eth0", "--vdev", "net_null0", "--no-huge",
-                      "--no-pci", "-m", "512", "--in-memory"}));
+                      "--no-pci", "-m", "512", "--no-shconf"}));
 }
 
 TEST(EalArgs, ShortFormKeepsExplicitChoices) {
   auto s = split_eal_args({"ofdp", "-a", "0000:01:00.0", "-m", "2048", "--workers=2"});
   EXPECT_EQ(s.ofdp, (V{"--workers=2"}));
-  EXPECT_EQ(s.eal, (V{"ofdp", "-a", "0000:01:00.0", "-m", "2048", "--no-huge", "--in-memory"}));
+  EXPECT_EQ(s.eal, (V{"ofdp", "-a", "0000:01:00.0", "-m", "2048", "--no-huge", "--no-shconf"}));
 }
 
 }  // namespace
