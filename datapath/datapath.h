@@ -92,7 +92,7 @@ struct DatapathConfig {
   //   "pcap:eth0"                      libpcap live capture + injection
   //   "file:in.pcap,out=out.pcap"      RX from a trace, TX to a trace (either may be absent)
   //   "mem:NAME"                       in-memory port (tests, benchmarks; see ports/memory_port.h)
-  //   "dpdk:N"                         DPDK ethdev port id N (after init_dpdk(); OFKIT_HAVE_DPDK)
+  //   "dpdk:N" / "dpdk:NAME[,eof]"     DPDK ethdev (after dpdk_init(), datapath/ports/dpdk.h)
   std::vector<std::string> ports;
   // ofp_desc_stats strings.
   std::string mfr_desc = "ofkit";

@@ -9,6 +9,8 @@
 //   BM_Wildcard10k/<masks>       10k wildcard rules over N masks, 1k live flows (EMC hit)
 //   BM_Wildcard10kNoCache/<m>    the same, traffic over 64k 5-tuples (EMC thrashed: classifier)
 //   BM_CacheThrashMix            10k rules, 90% of packets from 100 heavy flows, 10% from 64k others
+//   BM_FlowModAdd                control-thread flow_mod ADD rate (exact l2_learning-style
+//                                flows), workers applying the changes in the same thread
 //   BM_MemoryPerFlow             heap bytes per installed flow (control table + classifier
 //                                replicas of the control thread and one worker)
 //
@@ -242,8 +244,8 @@ void BM_Wildcard10kNoCache(benchmark::State& state) {
   std::vector<std::vector<uint8_t>> frames;
   std::mt19937 rng(3);
   for (int i = 0; i < 1 << 16; ++i) {
-    frames.push_back(udp_frame(0x0a000000 + (rng() & 0xff), 0x0b000000 + rng() % 10000,
-                               static_cast<uint16_t>(rng()), 80));
+    frames.push_back(
+        udp_frame(0x0a000000 + (rng() & 0xff), 0x0b000000 + rng() % 10000, static_cast<uint16_t>(rng()), 80));
   }
   h.run(state, frames, sequential(frames.size()));
   state.counters["subtables"] = double(h.worker->classifier().subtable_count());
@@ -257,8 +259,8 @@ void BM_CacheThrashMix(benchmark::State& state) {
   std::mt19937 rng(4);
   for (int i = 0; i < 100; ++i) frames.push_back(udp_frame(0x0a000001, 0x0b000000 + i, 1000, 80));
   for (int i = 0; i < 1 << 16; ++i) {
-    frames.push_back(udp_frame(0x0a000000 + (rng() & 0xff), 0x0b000000 + rng() % 10000,
-                               static_cast<uint16_t>(rng()), 80));
+    frames.push_back(
+        udp_frame(0x0a000000 + (rng() & 0xff), 0x0b000000 + rng() % 10000, static_cast<uint16_t>(rng()), 80));
   }
   std::vector<uint32_t> order;
   for (int i = 0; i < 1 << 18; ++i) {
@@ -267,6 +269,35 @@ void BM_CacheThrashMix(benchmark::State& state) {
   h.run(state, frames, order);
 }
 BENCHMARK(BM_CacheThrashMix);
+
+void BM_FlowModAdd(benchmark::State& state) {
+  DatapathConfig cfg;
+  cfg.ports = {"mem:a", "mem:b"};
+  cfg.flow_capacity = 1 << 20;
+  std::string err;
+  auto dp = Datapath::create(cfg, &err);
+  uint64_t i = 0;
+  for (auto _ : state) {
+    FlowModRequest fm;
+    fm.match = of::match_from_key(FlowKey{}, 1);
+    fm.match.key.dl_src = MacAddr::from_u64(i);
+    fm.match.key.dl_dst = MacAddr::from_u64(i + 1);
+    fm.idle_timeout = 10;
+    fm.actions = {of::ActionOutput{2, 0}};
+    if (!dp->flow_mod(fm)) state.SkipWithError("flow_mod failed");
+    if (++i % 256 == 0) dp->run_once();
+    if (i % (1 << 19) == 0) {  // stay under capacity
+      state.PauseTiming();
+      FlowModRequest del;
+      del.command = of::FlowModCommand::kDelete;
+      dp->flow_mod(del);
+      dp->run_once();
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_FlowModAdd);
 
 void BM_MemoryPerFlow(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
