@@ -53,7 +53,7 @@ void one_message(std::span<const uint8_t> msg) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Whole input as one message.
-  if (size >= kHeaderLen && size <= kMaxMsgLen && load_be16(data + 2) == size)
+  if (size >= kHeaderLen && size <= kMaxMsgLen && ofkit::load_be16(data + 2) == size)
     one_message({data, size});
   else
     (void)decode_message({data, size});
