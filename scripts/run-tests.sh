@@ -41,8 +41,11 @@ fi
 if [[ $mode == all || $mode == asan ]]; then
   echo; echo "=== building unit tests with ASan+UBSan ($asan) ==="
   if [[ ! -f $asan/build.ninja ]]; then
+    # No --werror here: GCC 12 reports false -Wstringop-overflow and
+    # -Wmaybe-uninitialized inside libstdc++ when instrumented; the main build
+    # is the one held to zero warnings.
     meson setup "$asan" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
-      -Dbench=false "${werror[@]}" || status=1
+      -Dbench=false || status=1
   fi
   if meson compile -C "$asan" -j "$jobs" unit-tests; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
