@@ -14,8 +14,6 @@ build=${1:-build}
 asan=${2:-build-asan}
 fuzz=${3:-build-fuzz}
 jobs=$(nproc)
-werror=()
-[[ -n "${CI:-}" ]] && werror=(--werror)
 
 status=0
 stages=()
