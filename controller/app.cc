@@ -32,9 +32,7 @@ AppContext::AppContext(Shard& shard, const AppInfo& info, OptionValues options)
     : shard_(shard), info_(info), options_(std::move(options)), log_(component_logger(info.name)) {}
 
 size_t AppContext::shard_index() const { return shard_.index(); }
-size_t AppContext::shard_count() const {
-  return shard_.runtime() ? shard_.runtime()->shard_count() : 1;
-}
+size_t AppContext::shard_count() const { return shard_.runtime() ? shard_.runtime()->shard_count() : 1; }
 EventBus& AppContext::events() { return shard_.bus(); }
 Core& AppContext::core() { return shard_.core(); }
 EventLoop& AppContext::loop() { return shard_.loop(); }

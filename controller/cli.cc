@@ -1,7 +1,7 @@
 #include "controller/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <map>
@@ -50,7 +50,8 @@ bool apply_log_levels(const std::vector<std::string>& specs, std::string* error)
     size_t start = 0;
     while (start <= spec.size()) {
       const size_t comma = spec.find(',', start);
-      const std::string item = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      const std::string item =
+          spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       if (!item.empty()) items.push_back(item);
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -80,17 +81,18 @@ bool apply_log_levels(const std::vector<std::string>& specs, std::string* error)
   return true;
 }
 
-bool parse_cli(const std::vector<std::string>& args, const AppCatalog& catalog, bool embedded,
-               ParsedCli* out, std::string* error) {
+bool parse_cli(const std::vector<std::string>& args, const AppCatalog& catalog, bool embedded, ParsedCli* out,
+               std::string* error) {
   *out = ParsedCli{};
   CommandLine cl;
   if (!split_command_line(args, &cl, error)) return false;
 
   RuntimeConfig& cfg = out->config;
-  CLI::App cli("ofctl-run: OpenFlow 1.0 controller runtime.\n"
-               "Usage: ofctl-run [global options] APP [--option=value ...] [APP ...]\n"
-               "       ofctl-run APP --help    shows an app's options",
-               "ofctl-run");
+  CLI::App cli(
+      "ofctl-run: OpenFlow 1.0 controller runtime.\n"
+      "Usage: ofctl-run [global options] APP [--option=value ...] [APP ...]\n"
+      "       ofctl-run APP --help    shows an app's options",
+      "ofctl-run");
   cli.set_help_flag("-h,--help", "Print this help and exit");
   bool list_apps = false, version = false;
   double echo_interval = 5, echo_timeout = 15, handshake_timeout = 10, stats_interval = 10,
@@ -99,19 +101,32 @@ bool parse_cli(const std::vector<std::string>& args, const AppCatalog& catalog, 
   cli.add_option("--listen", listen,
                  "Passive endpoint, repeatable: ptcp:PORT[:ADDR] (IPv4 or IPv6) or punix:PATH "
                  "(default: ptcp:6653)");
-  cli.add_option("--connect", connect, "Active connection to a listening switch, repeatable: tcp:HOST:PORT or unix:PATH");
-  cli.add_option("--threads", cfg.threads, "Shards (event loop threads); 0 = one per core")->check(CLI::Range(0, 1024));
+  cli.add_option("--connect", connect,
+                 "Active connection to a listening switch, repeatable: tcp:HOST:PORT or unix:PATH");
+  cli.add_option("--threads", cfg.threads, "Shards (event loop threads); 0 = one per core")
+      ->check(CLI::Range(0, 1024));
   cli.add_option("--miss-send-len", cfg.miss_send_len, "miss_send_len sent in SET_CONFIG");
-  cli.add_option("--echo-interval", echo_interval, "Seconds of silence before an ECHO_REQUEST probe")->check(CLI::PositiveNumber);
-  cli.add_option("--echo-timeout", echo_timeout, "Seconds of silence after which a switch is disconnected")->check(CLI::PositiveNumber);
-  cli.add_option("--handshake-timeout", handshake_timeout, "Seconds allowed for HELLO/FEATURES")->check(CLI::PositiveNumber);
-  cli.add_option("--request-timeout", request_timeout, "Default seconds for stats/barrier replies")->check(CLI::PositiveNumber);
-  cli.add_option("--packet-in-rate", cfg.packet_in_rate, "PacketIns per second admitted per switch (0: unlimited)")->check(CLI::NonNegativeNumber);
-  cli.add_option("--packet-in-burst", cfg.packet_in_burst, "PacketIn token bucket depth per switch")->check(CLI::PositiveNumber);
+  cli.add_option("--echo-interval", echo_interval, "Seconds of silence before an ECHO_REQUEST probe")
+      ->check(CLI::PositiveNumber);
+  cli.add_option("--echo-timeout", echo_timeout, "Seconds of silence after which a switch is disconnected")
+      ->check(CLI::PositiveNumber);
+  cli.add_option("--handshake-timeout", handshake_timeout, "Seconds allowed for HELLO/FEATURES")
+      ->check(CLI::PositiveNumber);
+  cli.add_option("--request-timeout", request_timeout, "Default seconds for stats/barrier replies")
+      ->check(CLI::PositiveNumber);
+  cli.add_option("--packet-in-rate", cfg.packet_in_rate,
+                 "PacketIns per second admitted per switch (0: unlimited)")
+      ->check(CLI::NonNegativeNumber);
+  cli.add_option("--packet-in-burst", cfg.packet_in_burst, "PacketIn token bucket depth per switch")
+      ->check(CLI::PositiveNumber);
   cli.add_option("--max-connections", cfg.max_connections, "Connections beyond this are closed at once");
-  cli.add_option("--stats-interval", stats_interval, "Seconds between counter logs (0: off)")->check(CLI::NonNegativeNumber);
-  cli.add_option("--log-level", out->log_levels, "LEVEL or COMPONENT:LEVEL (components: ofctl, shard, conn, app names); repeatable, comma-separated");
-  cli.add_flag("--fatal-exceptions", cfg.fatal_exceptions, "Abort when an app handler throws (default: log and continue)");
+  cli.add_option("--stats-interval", stats_interval, "Seconds between counter logs (0: off)")
+      ->check(CLI::NonNegativeNumber);
+  cli.add_option(
+      "--log-level", out->log_levels,
+      "LEVEL or COMPONENT:LEVEL (components: ofctl, shard, conn, app names); repeatable, comma-separated");
+  cli.add_flag("--fatal-exceptions", cfg.fatal_exceptions,
+               "Abort when an app handler throws (default: log and continue)");
   cli.add_flag("--list-apps", list_apps, "Print the app names, comma-separated, and exit");
   cli.add_flag("--version", version, "Print the version and exit");
 
@@ -158,8 +173,8 @@ bool parse_cli(const std::vector<std::string>& args, const AppCatalog& catalog, 
     if (wants_help) {
       out->exit_now = true;
       out->output = "ofctl-run " + info->name + ": " + info->help + "\n" +
-                    (info->global ? "(one global instance)\n" : "(one instance per shard)\n") +
-                    "Options:\n" + opts.help_text();
+                    (info->global ? "(one global instance)\n" : "(one instance per shard)\n") + "Options:\n" +
+                    opts.help_text();
       return true;
     }
     std::map<std::string, OptionValue> values;

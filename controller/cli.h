@@ -21,13 +21,13 @@ struct ParsedCli {
   std::vector<std::string> log_levels;  // "debug", "l2_learning:debug", ...
   bool exit_now = false;                // --help, --list-apps: output already produced
   int exit_code = 0;
-  std::string output;                   // text for stdout when exit_now
+  std::string output;  // text for stdout when exit_now
 };
 
 // Returns false with *error (exit code 2) on a bad command line. `embedded`
 // changes the default listen list to empty.
-bool parse_cli(const std::vector<std::string>& args, const AppCatalog& catalog, bool embedded,
-               ParsedCli* out, std::string* error);
+bool parse_cli(const std::vector<std::string>& args, const AppCatalog& catalog, bool embedded, ParsedCli* out,
+               std::string* error);
 
 // Applies "--log-level" values: "LEVEL" for every logger, "NAME:LEVEL" for
 // one component (app name, "ofctl", "conn", "shard"). False on a bad level.

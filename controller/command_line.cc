@@ -23,8 +23,8 @@ bool split_command_line(const std::vector<std::string>& args, CommandLine* out, 
       continue;
     }
     if (word.rfind("--", 0) != 0) {
-      *error = "app option '" + word + "' for " + out->apps.back().given_name +
-               " must be written --key=value";
+      *error =
+          "app option '" + word + "' for " + out->apps.back().given_name + " must be written --key=value";
       return false;
     }
     const std::string body = word.substr(2);

@@ -76,9 +76,7 @@ void Connection::detach() {
   dirty_ = false;
 }
 
-void Connection::start_handshake() {
-  send(of::Hello{});
-}
+void Connection::start_handshake() { send(of::Hello{}); }
 
 uint8_t* Connection::reserve(size_t n) {
   const size_t old = out_.size();
@@ -151,7 +149,8 @@ Duration Connection::request_timeout(std::optional<Duration> t) const {
 
 uint32_t Connection::barrier(BarrierCallback cb, std::optional<Duration> timeout) {
   const uint32_t xid = send(of::BarrierRequest{});
-  Pending p{Pending::Kind::kBarrier, std::move(cb), {}, std::nullopt, Clock::now() + request_timeout(timeout)};
+  Pending p{
+      Pending::Kind::kBarrier, std::move(cb), {}, std::nullopt, Clock::now() + request_timeout(timeout)};
   pending_.emplace(xid, std::move(p));
   return xid;
 }
@@ -164,8 +163,8 @@ uint32_t Connection::request_stats(const of::StatsRequest& req, StatsCallback cb
   return xid;
 }
 
-std::future<std::optional<of::StatsReply>> Connection::request_stats_future(
-    const of::StatsRequest& req, std::optional<Duration> timeout) {
+std::future<std::optional<of::StatsReply>> Connection::request_stats_future(const of::StatsRequest& req,
+                                                                            std::optional<Duration> timeout) {
   auto promise = std::make_shared<std::promise<std::optional<of::StatsReply>>>();
   auto fut = promise->get_future();
   request_stats(
@@ -384,8 +383,9 @@ void Connection::handle_packet_in(std::span<const uint8_t> msg) {
     }
     tokens_ -= 1.0;
   }
-  PacketIn ev{*this, dpid_, view->xid(), view->buffer_id(), view->total_len(), view->in_port(),
-              view->reason(), view->data(), msg};
+  PacketIn ev{
+      *this,          dpid_,        view->xid(), view->buffer_id(), view->total_len(), view->in_port(),
+      view->reason(), view->data(), msg};
   shard_->bus().raise(ev);
 }
 

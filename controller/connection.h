@@ -109,8 +109,8 @@ class Connection : public IoHandler {
   // Allocation-free FLOW_MOD ADD with one OUTPUT action (out_port ==
   // OFPP_NONE: no action, i.e. drop).
   uint32_t send_flow_add(const of::Match& match, uint16_t out_port, uint16_t idle_timeout,
-                         uint16_t hard_timeout, uint32_t buffer_id,
-                         uint16_t priority = 0x8000, uint64_t cookie = 0, uint16_t flags = 0);
+                         uint16_t hard_timeout, uint32_t buffer_id, uint16_t priority = 0x8000,
+                         uint64_t cookie = 0, uint16_t flags = 0);
   // Allocation-free PACKET_OUT with one OUTPUT action (none when out_port is
   // OFPP_NONE: the switch drops the buffered frame); data is sent only when
   // buffer_id is OFP_NO_BUFFER.
@@ -132,14 +132,14 @@ class Connection : public IoHandler {
   void close(const std::string& reason);
 
   // --- runtime internals -------------------------------------------------------
-  void attach(Shard* shard);           // on the new owner's thread: register the fd
-  void detach();                       // unregister the fd before moving
+  void attach(Shard* shard);               // on the new owner's thread: register the fd
+  void detach();                           // unregister the fd before moving
   void resume_here() { moving_ = false; }  // handshake done on the dpid's own shard
-  void start_handshake();              // sends HELLO
+  void start_handshake();                  // sends HELLO
   void on_io(uint32_t events) override;
-  void process_input();                // handles complete messages already buffered
-  void flush();                        // writes the batched output
-  void on_tick(Clock::time_point now); // echo probe, handshake and request timeouts
+  void process_input();                 // handles complete messages already buffered
+  void flush();                         // writes the batched output
+  void on_tick(Clock::time_point now);  // echo probe, handshake and request timeouts
   uint8_t* reserve(size_t n);
   size_t pending_output() const { return out_.size() - out_off_; }
   bool dirty() const { return dirty_; }

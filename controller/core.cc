@@ -4,8 +4,7 @@
 
 namespace ofkit::ctl {
 
-void Core::add(const std::string& name, std::type_index type, void* ptr,
-               std::shared_ptr<void> owned) {
+void Core::add(const std::string& name, std::type_index type, void* ptr, std::shared_ptr<void> owned) {
   if (components_.count(name)) throw std::runtime_error("component '" + name + "' registered twice");
   components_.emplace(name, Component{type, ptr, std::move(owned)});
   // Collect the waits this completes first: their callbacks may register more.
@@ -24,8 +23,7 @@ void Core::add(const std::string& name, std::type_index type, void* ptr,
 
 void Core::unregister(const std::string& name) { components_.erase(name); }
 
-void Core::when_ready(std::vector<std::string> names, std::function<void()> fn,
-                      std::string waiter) {
+void Core::when_ready(std::vector<std::string> names, std::function<void()> fn, std::string waiter) {
   Wait w;
   for (auto& n : names)
     if (!components_.count(n)) w.missing.insert(std::move(n));

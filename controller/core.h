@@ -59,8 +59,7 @@ class Core {
   }
 
   // `waiter` names who waits, for the stall log.
-  void when_ready(std::vector<std::string> names, std::function<void()> fn,
-                  std::string waiter = {});
+  void when_ready(std::vector<std::string> names, std::function<void()> fn, std::string waiter = {});
   // waiter -> names it still awaits, for every pending when_ready.
   std::map<std::string, std::vector<std::string>> awaited() const;
   std::vector<std::string> names() const;

@@ -33,8 +33,7 @@ class EmbeddedController {
   // Parses the words, starts the shards (threads) and apps. Returns nullptr
   // and sets *error on a bad command line or start-up failure; never exits
   // the process.
-  static std::unique_ptr<EmbeddedController> start(const std::vector<std::string>& args,
-                                                   std::string* error);
+  static std::unique_ptr<EmbeddedController> start(const std::vector<std::string>& args, std::string* error);
   ~EmbeddedController();
   EmbeddedController(const EmbeddedController&) = delete;
   EmbeddedController& operator=(const EmbeddedController&) = delete;

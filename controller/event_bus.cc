@@ -91,18 +91,16 @@ bool EventBus::dispatch(uint32_t type, const char* name, void* event) {
       action = l.fn(event);
     } catch (const std::exception& ex) {
       ++handler_exceptions_;
-      spdlog::error("app '{}' handler for {} threw: {}", l.owner.empty() ? "?" : l.owner, name,
-                    ex.what());
+      spdlog::error("app '{}' handler for {} threw: {}", l.owner.empty() ? "?" : l.owner, name, ex.what());
       if (fatal_exceptions_) std::abort();
     } catch (...) {
       ++handler_exceptions_;
-      spdlog::error("app '{}' handler for {} threw a non-standard exception",
-                    l.owner.empty() ? "?" : l.owner, name);
+      spdlog::error("app '{}' handler for {} threw a non-standard exception", l.owner.empty() ? "?" : l.owner,
+                    name);
       if (fatal_exceptions_) std::abort();
     }
     Listener& after = tables_[type].listeners[i];  // same element: vector not resized during dispatch
-    const bool remove_me = l.once || action == EventAction::kRemove ||
-                           action == EventAction::kHaltAndRemove;
+    const bool remove_me = l.once || action == EventAction::kRemove || action == EventAction::kHaltAndRemove;
     if (remove_me && !after.dead) {
       listener_types_[after.id] = UINT32_MAX;
       kill(tables_[type], after);

@@ -109,8 +109,7 @@ class EventBus {
     bool needs_compaction = false;
   };
 
-  ListenerId add(uint32_t type, const char* name, std::function<EventAction(void*)> fn,
-                 ListenOptions opts);
+  ListenerId add(uint32_t type, const char* name, std::function<EventAction(void*)> fn, ListenOptions opts);
   bool dispatch(uint32_t type, const char* name, void* event);
   void insert_sorted(Table& t, Listener l);
   void kill(Table& t, Listener& l);
@@ -118,7 +117,7 @@ class EventBus {
 
   std::vector<Table> tables_;
   std::vector<std::pair<uint32_t, Listener>> pending_adds_;  // added during dispatch
-  std::vector<uint32_t> listener_types_;                       // id -> type, for remove()
+  std::vector<uint32_t> listener_types_;                     // id -> type, for remove()
   ListenerId next_id_ = 1;
   int depth_ = 0;
   bool dirty_ = false;

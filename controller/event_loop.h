@@ -82,7 +82,9 @@ class EventLoop {
   void stop();
   bool stopping() const { return stop_.load(std::memory_order_acquire); }
   uint64_t data_drops() const { return data_drops_.load(std::memory_order_relaxed); }
-  size_t data_backlog() const { return static_cast<size_t>(std::max<std::ptrdiff_t>(0, data_mailbox_.size())); }
+  size_t data_backlog() const {
+    return static_cast<size_t>(std::max<std::ptrdiff_t>(0, data_mailbox_.size()));
+  }
 
  private:
   struct Timer {

@@ -45,8 +45,15 @@ struct PacketIn {
   static constexpr const char* kName = "PacketIn";
   PacketIn(Connection& c, uint64_t dp, uint32_t x, uint32_t buf, uint16_t total, uint16_t port,
            of::PacketInReason why, std::span<const uint8_t> frame, std::span<const uint8_t> msg)
-      : conn(c), dpid(dp), xid(x), buffer_id(buf), total_len(total), in_port(port), reason(why),
-        data(frame), raw(msg) {}
+      : conn(c),
+        dpid(dp),
+        xid(x),
+        buffer_id(buf),
+        total_len(total),
+        in_port(port),
+        reason(why),
+        data(frame),
+        raw(msg) {}
 
   Connection& conn;
   uint64_t dpid;

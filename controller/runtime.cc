@@ -148,7 +148,8 @@ class Listener : public IoHandler {
       socklen_t len = sizeof ss;
       const int c = ::accept4(fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (c < 0) {
-        if (errno == EMFILE || errno == ENFILE) rt_log().warn("accept on {}: {}", target_, std::strerror(errno));
+        if (errno == EMFILE || errno == ENFILE)
+          rt_log().warn("accept on {}: {}", target_, std::strerror(errno));
         return;
       }
       if (!rt_->admit_connection()) {
@@ -156,7 +157,8 @@ class Listener : public IoHandler {
         continue;
       }
       tune_socket(c, tcp_);
-      rt_->adopt_admitted(make_socket_transport(c, tcp_ ? sockaddr_text(reinterpret_cast<sockaddr*>(&ss)) : target_));
+      rt_->adopt_admitted(
+          make_socket_transport(c, tcp_ ? sockaddr_text(reinterpret_cast<sockaddr*>(&ss)) : target_));
     }
   }
 
@@ -394,9 +396,7 @@ bool Runtime::admit_connection() {
   }
 }
 
-void Runtime::connection_closed() {
-  live_.fetch_sub(1);
-}
+void Runtime::connection_closed() { live_.fetch_sub(1); }
 
 uint64_t Runtime::adopt_admitted(std::unique_ptr<Transport> transport) {
   const uint64_t id = next_connection_id();
@@ -450,8 +450,8 @@ void Runtime::log_counters() {
       rt_log().info(
           "shard {}: {} switches, {} msgs in, {} packet-ins ({} dropped over the rate limit), "
           "{} bad messages, {} replaced, mailbox drops {}",
-          s->index(), s->switch_count(), c.messages_in, c.packet_ins, c.packet_ins_dropped,
-          c.bad_messages, c.replaced, s->loop().data_drops());
+          s->index(), s->switch_count(), c.messages_in, c.packet_ins, c.packet_ins_dropped, c.bad_messages,
+          c.replaced, s->loop().data_drops());
     });
   }
 }

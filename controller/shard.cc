@@ -48,8 +48,8 @@ void Shard::announce(Connection* c) {
   auto old = by_dpid_.find(c->dpid());
   if (old != by_dpid_.end() && old->second != c) {
     ++counters_.replaced;
-    shard_log().info("shard {}: dpid {:016x} reconnected from {}; closing the old connection",
-                     index_, c->dpid(), c->peer());
+    shard_log().info("shard {}: dpid {:016x} reconnected from {}; closing the old connection", index_,
+                     c->dpid(), c->peer());
     old->second->close("replaced by a new connection with the same datapath id");
   }
   by_dpid_[c->dpid()] = c;

@@ -32,10 +32,10 @@
 #include <thread>
 #include <vector>
 
+#include "ofkit_config.h"
 #include "oflib/common/byte_order.h"
 #include "oflib/wire/features.h"
 #include "oflib/wire/message.h"
-#include "ofkit_config.h"
 
 namespace {
 
@@ -103,7 +103,9 @@ std::vector<uint8_t> packet_in(uint16_t in_port, uint64_t src, uint64_t dst, uin
   return ofkit::of::encode_message(pi, 0);
 }
 
-void queue(Switch& s, const std::vector<uint8_t>& bytes) { s.out.insert(s.out.end(), bytes.begin(), bytes.end()); }
+void queue(Switch& s, const std::vector<uint8_t>& bytes) {
+  s.out.insert(s.out.end(), bytes.begin(), bytes.end());
+}
 
 bool flush(Switch& s) {
   while (s.out_off < s.out.size()) {
@@ -201,7 +203,8 @@ Result emulate(uint16_t port, int n_switches, int n_macs, double seconds, size_t
     for (int j = 0; j < n_macs; ++j) {
       auto l = packet_in(static_cast<uint16_t>(1 + j % 16), mac(j), 0xffffffffffffULL, ofkit::of::kNoBuffer);
       s.learn_msgs.insert(s.learn_msgs.end(), l.begin(), l.end());
-      auto m = packet_in(static_cast<uint16_t>(1 + j % 16), mac(j), mac((j + 1) % n_macs), static_cast<uint32_t>(j));
+      auto m = packet_in(static_cast<uint16_t>(1 + j % 16), mac(j), mac((j + 1) % n_macs),
+                         static_cast<uint32_t>(j));
       s.msg_len = m.size();
       s.run_msgs.insert(s.run_msgs.end(), m.begin(), m.end());
     }
@@ -290,7 +293,8 @@ Result emulate(uint16_t port, int n_switches, int n_macs, double seconds, size_t
     }
   };
   const auto warm_end = Clock::now() + 1s;
-  const auto t_end = warm_end + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto t_end =
+      warm_end + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   uint64_t base = 0;
   bool warm = true;
   while (Clock::now() < t_end) {

@@ -2,9 +2,9 @@
 // (POX forwarding.hub, reactive form).
 
 #include "controller/app.h"
+#include "controller/apps/builtin.h"
 #include "controller/connection.h"
 #include "controller/events.h"
-#include "controller/apps/builtin.h"
 
 namespace ofkit::ctl {
 namespace {

@@ -65,7 +65,8 @@ void L2Learning::handle(PacketIn& ev) {
   if (!transparent_) {  // 2
     const uint16_t type = load_be16(ev.data.data() + 12);
     if (type == kLldpType || is_bridge_filtered(dst)) {
-      if (ev.buffer_id != of::kNoBuffer) conn.send_packet_out_port(ev.buffer_id, ev.in_port, of::port::kNone, {});
+      if (ev.buffer_id != of::kNoBuffer)
+        conn.send_packet_out_port(ev.buffer_id, ev.in_port, of::port::kNone, {});
       return;
     }
   }

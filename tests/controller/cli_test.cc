@@ -14,8 +14,8 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, DefaultsAndAppOptions) {
-  ASSERT_TRUE(parse_cli({"--threads=3", "forwarding.l2_learning", "--idle-timeout=5"}, catalog_, false,
-                        &cli_, &err_))
+  ASSERT_TRUE(
+      parse_cli({"--threads=3", "forwarding.l2_learning", "--idle-timeout=5"}, catalog_, false, &cli_, &err_))
       << err_;
   EXPECT_EQ(cli_.config.threads, 3);
   EXPECT_EQ(cli_.config.listen, (std::vector<std::string>{"ptcp:6653"}));
@@ -26,8 +26,9 @@ TEST_F(CliTest, DefaultsAndAppOptions) {
 }
 
 TEST_F(CliTest, SeveralListenersAndEmbeddedDefault) {
-  ASSERT_TRUE(parse_cli({"--listen=ptcp:6653", "--listen=punix:/tmp/x.sock", "--listen=ptcp:6633:[::1]", "hub"},
-                        catalog_, false, &cli_, &err_))
+  ASSERT_TRUE(
+      parse_cli({"--listen=ptcp:6653", "--listen=punix:/tmp/x.sock", "--listen=ptcp:6633:[::1]", "hub"},
+                catalog_, false, &cli_, &err_))
       << err_;
   EXPECT_EQ(cli_.config.listen.size(), 3u);
   ASSERT_TRUE(parse_cli({"hub"}, catalog_, true, &cli_, &err_));

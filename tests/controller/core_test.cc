@@ -38,7 +38,8 @@ TEST(Core, RegisterNewConstructsAndOwns) {
 TEST(Core, WhenReadyWaitsForEveryName) {
   Core core;
   int fired = 0;
-  core.when_ready({"a", "b"}, [&] { ++fired; }, "waiter");
+  core.when_ready(
+      {"a", "b"}, [&] { ++fired; }, "waiter");
   EXPECT_EQ(fired, 0);
   auto awaited = core.awaited();
   ASSERT_EQ(awaited.count("waiter"), 1u);

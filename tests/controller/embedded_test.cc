@@ -12,7 +12,8 @@ namespace {
 
 TEST(Embedded, L2LearningOverALocalChannel) {
   std::string err;
-  auto ec = EmbeddedController::start({"--threads=2", "--stats-interval=0", "l2_learning", "--idle-timeout=3"}, &err);
+  auto ec = EmbeddedController::start(
+      {"--threads=2", "--stats-interval=0", "l2_learning", "--idle-timeout=3"}, &err);
   ASSERT_TRUE(ec) << err;
   ScriptedSwitch sw;
   sw.use_local(ec->connect_switch());

@@ -68,10 +68,12 @@ TEST(EventBus, OnceAndRemoveSelf) {
 TEST(EventBus, HaltAndRemove) {
   EventBus bus;
   int first = 0, second = 0;
-  bus.listen<Ping>([&](Ping&) {
-    ++first;
-    return EventAction::kHaltAndRemove;
-  }, prio(1));
+  bus.listen<Ping>(
+      [&](Ping&) {
+        ++first;
+        return EventAction::kHaltAndRemove;
+      },
+      prio(1));
   bus.listen<Ping>([&](Ping&) { ++second; });
   Ping p;
   EXPECT_TRUE(bus.raise(p));
@@ -84,11 +86,13 @@ TEST(EventBus, RemoveByIdAndChangesDuringDispatchApplyNextTime) {
   EventBus bus;
   int added_calls = 0, victim_calls = 0;
   ListenerId victim = 0;
-  bus.listen<Ping>([&](Ping&) {
-    bus.listen<Ping>([&](Ping&) { ++added_calls; });
-    bus.remove(victim);
-    return EventAction::kRemove;
-  }, prio(1));
+  bus.listen<Ping>(
+      [&](Ping&) {
+        bus.listen<Ping>([&](Ping&) { ++added_calls; });
+        bus.remove(victim);
+        return EventAction::kRemove;
+      },
+      prio(1));
   victim = bus.listen<Ping>([&](Ping&) { ++victim_calls; });
   Ping p;
   bus.raise(p);

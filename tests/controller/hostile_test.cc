@@ -21,8 +21,8 @@ constexpr uint64_t kMacA = 0xaa, kMacB = 0xbb;
 class Hostile : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(ctl_.start({"--threads=2", "--echo-interval=0.3", "--echo-timeout=1.5",
-                            "--handshake-timeout=1", "hub"}));
+    ASSERT_TRUE(ctl_.start(
+        {"--threads=2", "--echo-interval=0.3", "--echo-timeout=1.5", "--handshake-timeout=1", "hub"}));
     ASSERT_TRUE(good_.connect_tcp(ctl_.port()));
     ASSERT_TRUE(good_.handshake(0x600d));
   }
@@ -183,8 +183,10 @@ TEST_F(Hostile, APeerThatReadsNothingStopsBeingReadAndIsDropped) {
   for (int i = 0; i < 100 && !closed; ++i) {
     char buf[65536];
     const ssize_t n = ::recv(bad.fd(), buf, sizeof buf, MSG_DONTWAIT);
-    if (n == 0 || (n < 0 && errno != EAGAIN)) closed = true;
-    else good_.expect<of::BarrierReply>(100ms);
+    if (n == 0 || (n < 0 && errno != EAGAIN))
+      closed = true;
+    else
+      good_.expect<of::BarrierReply>(100ms);
   }
   EXPECT_TRUE(closed);
   expect_good_served();

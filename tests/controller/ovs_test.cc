@@ -77,7 +77,10 @@ std::vector<std::string> pcap_dsts(const std::string& path) {
 
 // An IPv4/UDP frame dst <- src as hex for netdev-dummy/receive.
 std::string frame_hex(const std::string& dst, const std::string& src) {
-  return dst + src + "0800" "4500002e00000000401100000a0000010a000002" "03e807d0001a0000" +
+  return dst + src +
+         "0800"
+         "4500002e00000000401100000a0000010a000002"
+         "03e807d0001a0000" +
          std::string(36, '0');
 }
 
@@ -93,11 +96,12 @@ class OvsL2Learning : public ::testing::Test {
     char tmpl[] = "/tmp/ofctl-ovs-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    env_ = "OVS_RUNDIR=" + dir_ + " OVS_DBDIR=" + dir_ + " OVS_LOGDIR=" + dir_ +
-           " OVS_SYSCONFDIR=" + dir_ + " OVS_PKGDATADIR=/usr/share/openvswitch ";
+    env_ = "OVS_RUNDIR=" + dir_ + " OVS_DBDIR=" + dir_ + " OVS_LOGDIR=" + dir_ + " OVS_SYSCONFDIR=" + dir_ +
+           " OVS_PKGDATADIR=/usr/share/openvswitch ";
     db_ = "--db=unix:" + dir_ + "/db.sock";
     int st = 0;
-    std::string out = run(env_ + "ovsdb-tool create " + dir_ + "/conf.db /usr/share/openvswitch/vswitch.ovsschema", &st);
+    std::string out =
+        run(env_ + "ovsdb-tool create " + dir_ + "/conf.db /usr/share/openvswitch/vswitch.ovsschema", &st);
     ASSERT_EQ(st, 0) << out;
     out = run(env_ + "ovsdb-server --detach --no-chdir --pidfile --log-file --remote=punix:" + dir_ +
                   "/db.sock " + dir_ + "/conf.db",
@@ -106,8 +110,10 @@ class OvsL2Learning : public ::testing::Test {
     ovsdb_started_ = true;
     out = run(env_ + "ovs-vsctl " + db_ + " --no-wait init", &st);
     ASSERT_EQ(st, 0) << out;
-    out = run(env_ + "ovs-vswitchd --enable-dummy=override --disable-system --detach --no-chdir --pidfile "
-                  "--log-file unix:" + dir_ + "/db.sock",
+    out = run(env_ +
+                  "ovs-vswitchd --enable-dummy=override --disable-system --detach --no-chdir --pidfile "
+                  "--log-file unix:" +
+                  dir_ + "/db.sock",
               &st);
     ASSERT_EQ(st, 0) << out;
     vswitchd_started_ = true;
@@ -146,7 +152,8 @@ class OvsL2Learning : public ::testing::Test {
     if (vswitchd_started_) stop_daemon("ovs-vswitchd");
     if (ovsdb_started_) stop_daemon("ovsdb-server");
     if (!dir_.empty()) {
-      if (HasFailure()) std::fprintf(stderr, "ofctl-run log:\n%s\n", run("cat " + dir_ + "/ofctl-run.log").c_str());
+      if (HasFailure())
+        std::fprintf(stderr, "ofctl-run log:\n%s\n", run("cat " + dir_ + "/ofctl-run.log").c_str());
       std::error_code ec;
       fs::remove_all(dir_, ec);
     }
@@ -227,9 +234,11 @@ TEST_F(OvsL2Learning, LearnsFlowsAndForwardsToTheRightPorts) {
   EXPECT_EQ(count(flows, "idle_timeout=10"), 2u) << flows;
   EXPECT_EQ(count(flows, "hard_timeout=30"), 2u) << flows;
   EXPECT_NE(flows.find("in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01"),
-            std::string::npos) << flows;
+            std::string::npos)
+      << flows;
   EXPECT_NE(flows.find("in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02"),
-            std::string::npos) << flows;
+            std::string::npos)
+      << flows;
   EXPECT_NE(flows.find("udp"), std::string::npos) << flows;
   EXPECT_NE(flows.find("tp_src=1000,tp_dst=2000"), std::string::npos) << flows;
 

@@ -263,10 +263,13 @@ class StatsProbeApp : public App {
       });
       of::StatsRequest desc;
       desc.body = of::DescStatsRequest{};
-      ev.conn.request_stats(desc, [](const of::StatsReply* r) {
-        std::lock_guard lock(StatsProbe::mu);
-        StatsProbe::timed_out = r == nullptr;
-      }, std::chrono::milliseconds(300));
+      ev.conn.request_stats(
+          desc,
+          [](const of::StatsReply* r) {
+            std::lock_guard lock(StatsProbe::mu);
+            StatsProbe::timed_out = r == nullptr;
+          },
+          std::chrono::milliseconds(300));
     });
   }
 };
@@ -353,8 +356,9 @@ TEST(Runtime, ConnectsActivelyToAListeningSwitch) {
   socklen_t len = sizeof sin;
   ::getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
   TestController ctl;
-  ASSERT_TRUE(ctl.start({"--listen=punix:/tmp/ofctl-unused-" + std::to_string(::getpid()),
-                         "--connect=tcp:127.0.0.1:" + std::to_string(ntohs(sin.sin_port)), "--threads=1", "hub"}));
+  ASSERT_TRUE(
+      ctl.start({"--listen=punix:/tmp/ofctl-unused-" + std::to_string(::getpid()),
+                 "--connect=tcp:127.0.0.1:" + std::to_string(ntohs(sin.sin_port)), "--threads=1", "hub"}));
   pollfd p{lfd, POLLIN, 0};
   ASSERT_EQ(::poll(&p, 1, 5000), 1);
   ScriptedSwitch sw;

@@ -74,8 +74,8 @@ class ScriptedSwitch {
     for (;;) {
       if (auto m = framer_.next()) return std::vector<uint8_t>(m->begin(), m->end());
       if (eof_) return std::nullopt;
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       pollfd p{local_.valid() ? local_.event_fd() : fd_, POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
@@ -107,8 +107,8 @@ class ScriptedSwitch {
   std::optional<T> expect(std::chrono::milliseconds timeout = 3000ms, uint32_t* xid = nullptr) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       auto m = recv(left);
       if (!m) return std::nullopt;
@@ -116,16 +116,15 @@ class ScriptedSwitch {
         if (xid) *xid = m->header.xid;
         return *t;
       }
-      if (auto* echo = std::get_if<of::EchoRequest>(&m->msg))
-        send(of::EchoReply{echo->data}, m->header.xid);
+      if (auto* echo = std::get_if<of::EchoRequest>(&m->msg)) send(of::EchoReply{echo->data}, m->header.xid);
     }
   }
   // True when the controller closes the connection within timeout.
   bool wait_closed(std::chrono::milliseconds timeout = 3000ms) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!eof_) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;
       recv_raw(left);
     }
