@@ -151,12 +151,16 @@ of::Result<void> FlowTable::add(const FlowModRequest& fm, const of::Match& match
       return of::fail(of::Ofperr::kFlowModFailedAllTablesFull);
   } else {
     // Identical match and priority: the old entry and its counters go, silently.
+    // The old id stays quarantined until every worker has applied the removal,
+    // so the new entry needs a free id of its own: check before changing
+    // anything, or a failed replace would drop the queued kRemove and leave
+    // the workers forwarding on a flow the table no longer has.
+    if (free_.empty()) return of::fail(of::Ofperr::kFlowModFailedAllTablesFull);
     const uint32_t old = existing->second;
     changes->push_back(make_change(FlowChange::Kind::kRemove, *slots_[old]));
     slots_[old].reset();
     by_key_.erase(existing);
     quarantine_.emplace_back(epoch, old);
-    if (free_.empty()) return of::fail(of::Ofperr::kFlowModFailedAllTablesFull);
   }
   const uint32_t id = free_.back();
   free_.pop_back();
