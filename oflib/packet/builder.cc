@@ -187,8 +187,8 @@ PacketBuilder& PacketBuilder::ipv6_fragment(uint16_t offset, bool more, uint32_t
   return *this;
 }
 
-PacketBuilder& PacketBuilder::icmp(const IcmpFields& f) {
-  link_ipproto(ip_proto::kIcmp);
+PacketBuilder& PacketBuilder::icmp_header(uint8_t proto, Kind kind, const IcmpFields& f) {
+  link_ipproto(proto);
   const size_t at = pos_;
   uint8_t* p = grow(8);
   if (!p) return *this;
@@ -196,21 +196,14 @@ PacketBuilder& PacketBuilder::icmp(const IcmpFields& f) {
   p[1] = f.code;
   store_be16(p + 2, f.checksum);
   store_be32(p + 4, f.rest);
-  record(Kind::kIcmp, at, f.fill_checksum);
+  record(kind, at, f.fill_checksum);
   return *this;
 }
 
+PacketBuilder& PacketBuilder::icmp(const IcmpFields& f) { return icmp_header(ip_proto::kIcmp, Kind::kIcmp, f); }
+
 PacketBuilder& PacketBuilder::icmpv6(const IcmpFields& f) {
-  link_ipproto(ip_proto::kIcmpv6);
-  const size_t at = pos_;
-  uint8_t* p = grow(8);
-  if (!p) return *this;
-  p[0] = f.type;
-  p[1] = f.code;
-  store_be16(p + 2, f.checksum);
-  store_be32(p + 4, f.rest);
-  record(Kind::kIcmpv6, at, f.fill_checksum);
-  return *this;
+  return icmp_header(ip_proto::kIcmpv6, Kind::kIcmpv6, f);
 }
 
 PacketBuilder& PacketBuilder::tcp(const TcpFields& f) {

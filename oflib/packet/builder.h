@@ -138,6 +138,8 @@ class PacketBuilder {
 
   uint8_t* grow(size_t n);
   void record(Kind k, size_t offset, bool fill = true);
+  // ICMP and ICMPv6 share the 8-byte header layout; only the protocol differs.
+  PacketBuilder& icmp_header(uint8_t proto, Kind kind, const IcmpFields& f);
   // Sets the previous layer's auto type field, then arms this layer's.
   void link_ethertype(uint16_t type);
   void link_ipproto(uint8_t proto);
