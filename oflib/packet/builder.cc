@@ -200,7 +200,9 @@ PacketBuilder& PacketBuilder::icmp_header(uint8_t proto, Kind kind, const IcmpFi
   return *this;
 }
 
-PacketBuilder& PacketBuilder::icmp(const IcmpFields& f) { return icmp_header(ip_proto::kIcmp, Kind::kIcmp, f); }
+PacketBuilder& PacketBuilder::icmp(const IcmpFields& f) {
+  return icmp_header(ip_proto::kIcmp, Kind::kIcmp, f);
+}
 
 PacketBuilder& PacketBuilder::icmpv6(const IcmpFields& f) {
   return icmp_header(ip_proto::kIcmpv6, Kind::kIcmpv6, f);
