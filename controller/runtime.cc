@@ -433,6 +433,15 @@ void Runtime::with_switch(uint64_t dpid, std::function<void(Connection*)> fn) {
   s->loop().post([s, dpid, fn = std::move(fn)] { fn(s->find_switch(dpid)); });
 }
 
+void Runtime::post_to_shard(size_t shard_index, std::function<void(Shard&)> fn) {
+  Shard* s = shards_[shard_index].get();
+  s->loop().post([s, fn = std::move(fn)] { fn(*s); });
+}
+
+void Runtime::post_to_all(const std::function<void(Shard&)>& fn) {
+  for (size_t i = 0; i < shards_.size(); ++i) post_to_shard(i, fn);
+}
+
 void Runtime::connector_closed(uint64_t connection_id) {
   if (connectors_.empty()) return;
   Shard* s0 = shards_[0].get();

@@ -20,6 +20,7 @@
 #include "controller/command_line.h"
 #include "controller/local_channel.h"
 #include "controller/runtime_config.h"
+#include "controller/services.h"
 #include "controller/shard.h"
 #include "controller/transport.h"
 
@@ -76,6 +77,18 @@ class Runtime {
     Shard* s = shards_[shard_index].get();
     return s->loop().try_post_data([s, e = std::move(ev)]() mutable { s->bus().raise(e); });
   }
+  // Runs fn on shard i's thread (control mailbox: never dropped, in order).
+  void post_to_shard(size_t shard_index, std::function<void(Shard&)> fn);
+  // Runs a copy of fn on every shard's thread.
+  void post_to_all(const std::function<void(Shard&)>& fn);
+  // Raises a copy of ev on every shard's bus, in order, never dropped: for
+  // the few events every shard must see (topology: LinkUp/LinkDown).
+  template <typename E>
+  void broadcast_event(const E& ev) {
+    post_to_all([ev](Shard& s) mutable { s.bus().raise(ev); });
+  }
+  // Commands and channels for the messenger (thread-safe).
+  ServiceDirectory& services() { return services_; }
 
   // --- internal (shards) ---------------------------------------------------
   void move_connection(std::unique_ptr<Connection> conn, size_t target);
@@ -92,6 +105,7 @@ class Runtime {
   void log_counters();
 
   RuntimeConfig config_;
+  ServiceDirectory services_;
   std::vector<AppInstanceSpec> apps_;
   std::function<bool(std::vector<AppInstanceSpec>*)> reload_source_;
   std::vector<std::unique_ptr<Shard>> shards_;

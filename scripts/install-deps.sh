@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain and build
-  build-essential pkg-config cmake meson ninja-build python3
+  build-essential pkg-config cmake meson ninja-build python3 ccache
   clang libclang-rt-14-dev clang-format
   # libraries
   libdpdk-dev dpdk libpcap-dev libtbb-dev
