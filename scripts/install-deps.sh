@@ -14,7 +14,7 @@ PACKAGES=(
   libcli11-dev libexpected-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
   # test peers, captures and tools
   openvswitch-switch openvswitch-common openvswitch-testcontroller
-  openvswitch-switch-dpdk
+  openvswitch-switch-dpdk dpdk-dev  # dpdk-dev: dpdk-testpmd, the forwarding-rate ceiling in make bench
   tshark tcpdump python3-scapy python3-dpkt tcpreplay iproute2 procps
   gnuplot-nox
 )
