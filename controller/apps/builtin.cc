@@ -1,4 +1,6 @@
 #include "controller/apps/builtin.h"
+#include "controller/apps/mac_blocker.h"
+#include "controller/apps/l2_pairs.h"
 
 namespace ofkit::ctl {
 
@@ -8,6 +10,8 @@ namespace ofkit::ctl {
 void register_builtin_apps(AppCatalog& catalog) {
   catalog.add(hub_app_info());
   catalog.add(l2_learning_app_info());
+  catalog.add(mac_blocker_app_info());
+  catalog.add(l2_pairs_app_info());
 }
 
 }  // namespace ofkit::ctl
