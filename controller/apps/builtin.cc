@@ -1,4 +1,7 @@
 #include "controller/apps/builtin.h"
+#include "controller/apps/discovery.h"
+#include "controller/apps/l2_multi.h"
+#include "controller/apps/spanning_tree.h"
 #include "controller/apps/mac_blocker.h"
 #include "controller/apps/l2_pairs.h"
 
@@ -10,6 +13,9 @@ namespace ofkit::ctl {
 void register_builtin_apps(AppCatalog& catalog) {
   catalog.add(hub_app_info());
   catalog.add(l2_learning_app_info());
+  catalog.add(discovery_app_info());
+  catalog.add(spanning_tree_app_info());
+  catalog.add(l2_multi_app_info());
   catalog.add(mac_blocker_app_info());
   catalog.add(l2_pairs_app_info());
 }
