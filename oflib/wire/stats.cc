@@ -249,16 +249,41 @@ void encode_to(const StatsReply& m, uint32_t xid, uint8_t* out) {
              m.body);
 }
 
-Result<StatsRequest> decode_stats_request(std::span<const uint8_t> msg) {
-  if (auto r = detail::check_message(msg, MsgType::kStatsRequest); !r) return fail(r.error());
+namespace {
+
+// The part every stats request and reply shares: header checks, the type
+// (unknown: BAD_STAT, for replies too, as OVS reports it), flags and body.
+struct StatsPrologue {
+  StatsType type;
+  uint16_t flags;
+  std::span<const uint8_t> body;
+};
+
+Result<StatsPrologue> decode_stats_prologue(std::span<const uint8_t> msg, MsgType type) {
+  if (auto r = detail::check_message(msg, type); !r) return fail(r.error());
   const auto idx = stats_index(load_be16(msg.data() + 8));
   if (!idx) return fail(Ofperr::kBadRequestBadStat);
+  return StatsPrologue{kRequestTypes[*idx], load_be16(msg.data() + 10), msg.subspan(kStatsMsgLen)};
+}
+
+// Vendor stats are the same both ways: a vendor id and opaque bytes.
+Result<VendorStats> decode_vendor_stats(std::span<const uint8_t> body) {
+  if (body.size() < kVendorStatsLen) return fail(Ofperr::kBadRequestBadLen);
+  return VendorStats{load_be32(body.data()),
+                     std::vector<uint8_t>(body.begin() + kVendorStatsLen, body.end())};
+}
+
+}  // namespace
+
+Result<StatsRequest> decode_stats_request(std::span<const uint8_t> msg) {
+  auto pro = decode_stats_prologue(msg, MsgType::kStatsRequest);
+  if (!pro) return fail(pro.error());
   StatsRequest m;
-  m.flags = load_be16(msg.data() + 10);
-  const auto body = msg.subspan(kStatsMsgLen);
+  m.flags = pro->flags;
+  const auto body = pro->body;
   const uint8_t* b = body.data();
   auto need = [&](size_t n) { return body.size() == n; };
-  switch (kRequestTypes[*idx]) {
+  switch (pro->type) {
     case StatsType::kDesc:
       if (!need(0)) return fail(Ofperr::kBadRequestBadLen);
       m.body = DescStatsRequest{};
@@ -283,23 +308,24 @@ Result<StatsRequest> decode_stats_request(std::span<const uint8_t> msg) {
       if (!need(kQueueStatsRequestLen)) return fail(Ofperr::kBadRequestBadLen);
       m.body = QueueStatsRequest{load_be16(b), load_be32(b + 4)};
       break;
-    case StatsType::kVendor:
-      if (body.size() < kVendorStatsLen) return fail(Ofperr::kBadRequestBadLen);
-      m.body = VendorStats{load_be32(b), std::vector<uint8_t>(body.begin() + kVendorStatsLen, body.end())};
+    case StatsType::kVendor: {
+      auto v = decode_vendor_stats(body);
+      if (!v) return fail(v.error());
+      m.body = std::move(*v);
       break;
+    }
   }
   return m;
 }
 
 Result<StatsReply> decode_stats_reply(std::span<const uint8_t> msg) {
-  if (auto r = detail::check_message(msg, MsgType::kStatsReply); !r) return fail(r.error());
-  const auto idx = stats_index(load_be16(msg.data() + 8));
-  if (!idx) return fail(Ofperr::kBadRequestBadStat);
+  auto pro = decode_stats_prologue(msg, MsgType::kStatsReply);
+  if (!pro) return fail(pro.error());
   StatsReply m;
-  m.flags = load_be16(msg.data() + 10);
-  const auto body = msg.subspan(kStatsMsgLen);
+  m.flags = pro->flags;
+  const auto body = pro->body;
   const uint8_t* b = body.data();
-  switch (kRequestTypes[*idx]) {
+  switch (pro->type) {
     case StatsType::kDesc: {
       if (body.size() != kDescStatsLen) return fail(Ofperr::kBadRequestBadLen);
       DescStatsReply r;
@@ -352,10 +378,12 @@ Result<StatsReply> decode_stats_reply(std::span<const uint8_t> msg) {
       m.body = QueueStatsReply{std::move(*q)};
       break;
     }
-    case StatsType::kVendor:
-      if (body.size() < kVendorStatsLen) return fail(Ofperr::kBadRequestBadLen);
-      m.body = VendorStats{load_be32(b), std::vector<uint8_t>(body.begin() + kVendorStatsLen, body.end())};
+    case StatsType::kVendor: {
+      auto v = decode_vendor_stats(body);
+      if (!v) return fail(v.error());
+      m.body = std::move(*v);
       break;
+    }
   }
   return m;
 }
