@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # make bench: the micro-benchmarks (every *_bench program, Google Benchmark),
-# then the end-to-end harnesses (ofbench against the null controller,
-# ofctl-run l2_learning and ovs-testcontroller). JSON results and PNG plots go
-# to bench/results/; every JSON carries the machine, core count, git revision
-# and command lines. Bounded: each micro-benchmark program gets at most
-# $BENCH_PROGRAM_TIMEOUT seconds, the ofbench harness about two minutes.
+# then the end-to-end harnesses: ofbench against the null controller,
+# ofctl-run l2_learning and ovs-testcontroller (bench-ofbench.py); flow setup
+# rate of ofdp + l2_learning (bench-flow-setup.py); forwarding rate of ofdp
+# beside dpdk-testpmd and OVS-DPDK (bench-forwarding.py). JSON results and PNG
+# plots go to bench/results/; every JSON carries the machine, core count, git
+# revision and command lines. Bounded: each micro-benchmark program gets at
+# most $BENCH_PROGRAM_TIMEOUT seconds, the harnesses a few minutes together.
 #
 #   scripts/bench.sh [BUILD_DIR]        (make bench passes build-release)
 #   BENCH_QUICK=1 scripts/bench.sh ...  shorter runs (smoke test)
@@ -43,6 +45,22 @@ quick=()
 if [[ -n "${BENCH_QUICK:-}" ]]; then quick=(--quick); fi
 if ! python3 scripts/bench-ofbench.py --build "$build" --out "$out" "${quick[@]}"; then
   echo "bench: ofbench harness failed" >&2
+  failed=$((failed + 1))
+fi
+
+echo "=== flow setup: ofdp + l2_learning (tcp and in-process), ofbench --target=datapath ==="
+if [[ $(id -u) -ne 0 ]]; then
+  echo "bench: flow setup harness skipped (needs root for its veth pairs)" >&2
+elif ! python3 scripts/bench-flow-setup.py --build "$build" --out "$out" "${quick[@]}"; then
+  echo "bench: flow setup harness failed" >&2
+  failed=$((failed + 1))
+fi
+
+echo "=== forwarding rate: ofdp beside dpdk-testpmd and OVS-DPDK on DPDK vdevs ==="
+if [[ $(id -u) -ne 0 ]]; then
+  echo "bench: forwarding harness skipped (DPDK vdevs without hugepages need root here)" >&2
+elif ! python3 scripts/bench-forwarding.py --build "$build" --out "$out" "${quick[@]}"; then
+  echo "bench: forwarding harness failed" >&2
   failed=$((failed + 1))
 fi
 

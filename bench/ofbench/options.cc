@@ -49,7 +49,9 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
       "(cbench's method, multi-threaded, counting each PacketIn answered once: FLOW_MODs and\n"
       "PACKET_OUTs are reported separately).\n\n"
       "  ofbench --controller=tcp:127.0.0.1:6653 --switches=16 --macs=1000 --loops=10\n"
-      "  ofbench --mode=latency --json",
+      "  ofbench --mode=latency --json\n"
+      "  ofbench --target=datapath --flows=20000 [--datapath-controller=local]   (root: veth pairs into "
+      "ofdp)",
       "ofbench");
   std::string target = "controller", mode = "throughput";
   cli.add_option("--target", target, "What to measure: controller (default) or datapath (ofdp + controller)")
@@ -62,7 +64,9 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   cli.add_option("--macs,-M", o.macs, "Distinct source MACs (hosts) per switch")
       ->check(CLI::Range(1, 65536))
       ->capture_default_str();
-  cli.add_option("--ports", o.ports, "Ports per switch (in FEATURES_REPLY; hosts spread over them)")
+  cli.add_option("--ports", o.ports,
+                 "Ports per switch (in FEATURES_REPLY; hosts spread over them); datapath target: veth pairs "
+                 "into ofdp (default 16)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   cli.add_option("--mode", mode,
@@ -105,9 +109,17 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   cli.add_option("--json-file", o.json_file, "Also write the JSON result to this file");
   cli.add_flag("--cdf", o.cdf, "Include the latency CDF (answer round trips) in the JSON");
   cli.add_flag("--quiet,-q", o.quiet, "No per-loop progress lines");
-  cli.add_option("--flows,-K", o.flows, "datapath target: new flows offered")->check(CLI::Range(1, 10000000));
+  cli.add_option("--flows,-K", o.flows, "datapath target: new flows offered (after a learn phase)")
+      ->check(CLI::Range(1, 10000000));
   cli.add_option("--ofdp", o.ofdp, "datapath target: the ofdp program");
   cli.add_option("--ofctl-run", o.ofctl_run, "datapath target: the controller program");
+  cli.add_option("--datapath-controller", o.datapath_controller,
+                 "datapath target: tcp (ofctl-run l2_learning over TCP) or local (ofdp --controller=local "
+                 "--app=l2_learning)")
+      ->check(CLI::IsMember({"tcp", "local"}))
+      ->capture_default_str();
+  cli.add_option("--ofdp-arg", o.ofdp_args, "datapath target: an extra ofdp option (repeatable)")
+      ->allow_extra_args(false);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -115,6 +127,9 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   o.target = target == "datapath" ? Target::kDatapath : Target::kController;
+  // The datapath target's ports are veth pairs into ofdp; more of them spread
+  // the PacketIns over more of ofdp's per-port miss meters.
+  if (o.target == Target::kDatapath && cli.count("--ports") == 0) o.ports = 16;
   o.mode = mode == "latency" ? Mode::kLatency : Mode::kThroughput;
   std::string error;
   if (!parse_controller(o.controller, &o.host, &o.port, &error)) {

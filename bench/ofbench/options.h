@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace ofkit::bench {
 
@@ -35,9 +36,11 @@ struct Options {
   std::string command_line;  // as given, for reports
 
   // --target=datapath
-  std::string ofdp = "";       // path to ofdp (default: next to ofbench, then PATH)
-  std::string ofctl_run = "";  // path to ofctl-run
-  uint32_t flows = 1000;       // K new flows offered
+  std::string ofdp = "";                    // path to ofdp (default: next to ofbench, then PATH)
+  std::string ofctl_run = "";               // path to ofctl-run
+  uint32_t flows = 1000;                    // K new flows offered
+  std::string datapath_controller = "tcp";  // tcp: ofctl-run l2_learning; local: ofdp --controller=local
+  std::vector<std::string> ofdp_args;       // extra ofdp options
 
   size_t effective_window() const { return mode == Mode::kLatency ? 1 : window; }
 };
