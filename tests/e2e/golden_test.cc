@@ -70,6 +70,7 @@ const std::vector<GoldenCase> kCases = {
     {"truncated_dns_hub", "truncated_dns_hub", truncated, {"hub"}},
     {"truncated_dns_l2_learning", "truncated_dns_l2_learning", truncated, {"l2_learning"}},
     // Apps of issue #6; skipped (naming the app) until ofctl-run lists them.
+    {"lan_l2_pairs", "lan_l2_pairs", lan, {"l2_pairs"}},
     // dave (port 1) blocked in front of l2_learning.
     {"lan_mac_blocker", "lan_mac_blocker", lan, {"mac_blocker", "--block=02:00:00:00:00:0d", "l2_learning"}},
     {"lan_l3_learning", "lan_l3_learning", lan, {"l3_learning"}},
