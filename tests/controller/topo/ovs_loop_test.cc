@@ -1,5 +1,6 @@
 // Three real Open vSwitch bridges in a loop under ofctl-run
-// `discovery spanning_tree l2_learning` (the integration test).
+// `discovery spanning_tree l2_learning` (the integration test), and
+// the same with l2_multi.
 //
 // One private ovsdb-server + ovs-vswitchd (userspace, --enable-dummy) in a
 // temp dir; bridges s1..s3 (datapath_type=netdev, OpenFlow10, fail-mode
@@ -12,7 +13,8 @@
 // tree (BFS from a1) leaves exactly s2.2 and s3.3 with NO_FLOOD; a
 // broadcast injected on h1 reaches h2 and h3 exactly once and h1 never;
 // the bridges' port counters grow by no more than LLDP can explain (no
-// storm); a unicast h2 -> h1 reaches only h1. Everything started here is
+// storm); a unicast h2 -> h1 reaches only h1, through flows on s2 and s1
+// only (the direct cable). Everything started here is
 // stopped and the temp dir removed, pass or fail.
 
 #include <netinet/in.h>
@@ -144,7 +146,10 @@ class OvsLoop : public ::testing::Test {
               &st);
     ASSERT_EQ(st, 0) << out;
     vswitchd_started_ = true;
+  }
 
+  // ofctl-run discovery spanning_tree <forwarding>, a real process.
+  void start_controller(const std::string& forwarding) {
     port_ = free_port();
     ctl_pid_ = ::fork();
     ASSERT_GE(ctl_pid_, 0);
@@ -155,7 +160,7 @@ class OvsLoop : public ::testing::Test {
       const std::string listen = "--listen=ptcp:" + std::to_string(port_) + ":127.0.0.1";
       const std::string interval = "--interval=" + std::to_string(kInterval);
       ::execl(ofctl_.c_str(), ofctl_.c_str(), listen.c_str(), "--threads=2", "--stats-interval=0",
-              "discovery", interval.c_str(), "--link-timeout=3", "spanning_tree", "l2_learning",
+              "discovery", interval.c_str(), "--link-timeout=3", "spanning_tree", forwarding.c_str(),
               static_cast<char*>(nullptr));
       ::_exit(127);
     }
@@ -257,13 +262,27 @@ class OvsLoop : public ::testing::Test {
     return sum;
   }
 
+  void loop_scenario(const std::string& forwarding);
+  // "in_port=N ... actions=output:M" flows of a bridge (not discovery's LLDP flow).
+  std::set<std::string> forwarding_flows(int bridge) {
+    std::set<std::string> out;
+    static const std::regex re("in_port=([0-9]+)[^ ]* actions=output:([0-9]+)");
+    const std::string s = ofctl("dump-flows s" + std::to_string(bridge));
+    for (std::sregex_iterator it(s.begin(), s.end(), re), end; it != end; ++it)
+      out.insert(std::string((*it)[1]) + ">" + std::string((*it)[2]));
+    return out;
+  }
+
   std::string ofctl_, dir_, env_, db_;
   uint16_t port_ = 0;
   pid_t ctl_pid_ = -1;
   bool ovsdb_started_ = false, vswitchd_started_ = false;
 };
 
-TEST_F(OvsLoop, FindsLinksBlocksTheLoopFloodsOnceForwardsUnicast) {
+// The whole scenario under `discovery spanning_tree <forwarding>`.
+void OvsLoop::loop_scenario(const std::string& forwarding) {
+  start_controller(forwarding);
+  ASSERT_GT(ctl_pid_, 0);
   std::string cmd;
   for (int i = 1; i <= 3; ++i) {
     const std::string s = std::to_string(i), next = std::to_string(i % 3 + 1),
@@ -331,6 +350,23 @@ TEST_F(OvsLoop, FindsLinksBlocksTheLoopFloodsOnceForwardsUnicast) {
   EXPECT_EQ(data_frames(pcap(1))[0].dst, "00:00:00:00:00:01");
   EXPECT_EQ(data_frames(pcap(2)).size(), 1u);  // still only the broadcast
   EXPECT_EQ(data_frames(pcap(3)).size(), 1u);
+}
+
+TEST_F(OvsLoop, L2LearningFindsLinksBlocksTheLoopFloodsOnceForwardsUnicast) {
+  loop_scenario("l2_learning");
+  if (HasFatalFailure()) return;
+  // l2_learning learned a on s2's port to s1 (the tree) and s1 on its host port.
+  EXPECT_EQ(forwarding_flows(2), (std::set<std::string>{"1>3"})) << ofctl("dump-flows s2");
+}
+
+TEST_F(OvsLoop, L2MultiForwardsAlongTheShortestPath) {
+  loop_scenario("l2_multi");
+  if (HasFatalFailure()) return;
+  // h2 -> h1: the direct cable s2.3 - s1.2, one flow per switch of the path.
+  EXPECT_TRUE(wait_for([&] { return forwarding_flows(1) == std::set<std::string>{"2>1"}; }, 3s))
+      << ofctl("dump-flows s1");
+  EXPECT_EQ(forwarding_flows(2), (std::set<std::string>{"1>3"})) << ofctl("dump-flows s2");
+  EXPECT_TRUE(forwarding_flows(3).empty()) << ofctl("dump-flows s3");
 }
 
 }  // namespace
