@@ -37,6 +37,9 @@ EventBus& AppContext::events() { return shard_.bus(); }
 Core& AppContext::core() { return shard_.core(); }
 EventLoop& AppContext::loop() { return shard_.loop(); }
 Runtime& AppContext::runtime() { return *shard_.runtime(); }
+void AppContext::subscribe_forwarded(uint32_t bits) {
+  if (Runtime* rt = shard_.runtime()) rt->subscribe_forwarded(bits);
+}
 Connection* AppContext::connection(uint64_t dpid) { return shard_.find_switch(dpid); }
 
 }  // namespace ofkit::ctl

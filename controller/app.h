@@ -10,9 +10,20 @@
 // event first), and calls start() on the instance's shard thread.
 //
 // A per-shard app sees only the switches of its shard, on one thread: no
-// locks. A global app sees the runtime-wide events that are delivered to
-// shard 0 as messages (SwitchJoined, SwitchLeft, PortChanged) and talks to a
-// switch through Runtime::with_switch().
+// locks. A global app (one instance, on shard 0) receives events as
+// messages: owned copies that crossed from the switch's shard to shard 0,
+// in the switch's order (global_events.h). SwitchJoined, SwitchLeft and
+// PortChanged always arrive; PacketInMsg (frame copied), FlowRemovedMsg,
+// ErrorInMsg, BarrierInMsg and StatsReplyMsg are forwarded only after some
+// app listens to that type with ctx.listen<...>() (so a runtime without a
+// global app copies nothing). PacketInMsg may be dropped and counted when
+// shard 0 falls behind; the others never. A global app talks to a switch
+// through Runtime::with_switch(dpid, fn), which runs fn on the switch's
+// shard.
+//
+// Reload: on SIGHUP the runtime re-reads the option source (the command
+// line, then --config=FILE if given) and calls reload() with the new values
+// on every instance; an app that returns false keeps its old values.
 
 #include <functional>
 #include <memory>
@@ -24,6 +35,7 @@
 #include "controller/core.h"
 #include "controller/event_bus.h"
 #include "controller/event_loop.h"
+#include "controller/global_events.h"
 #include "controller/options.h"
 
 namespace ofkit::ctl {
@@ -88,10 +100,14 @@ class AppContext {
   spdlog::logger& log() { return *log_; }
 
   // Listens on this shard's bus with this app as the owner (for error logs).
+  // Listening to a forwarded message type (PacketInMsg ...) also asks every
+  // shard to forward that type to shard 0 (global_events.h).
   template <typename E, typename F>
   ListenerId listen(F&& fn, int priority = 0, bool once = false) {
+    if constexpr (kForwardBitOf<E> != 0) subscribe_forwarded(kForwardBitOf<E>);
     return events().listen<E>(std::forward<F>(fn), ListenOptions{priority, once, info_.name});
   }
+  void subscribe_forwarded(uint32_t bits);
   TimerId call_later(Duration d, std::function<void()> fn) { return loop().call_later(d, std::move(fn)); }
   TimerId call_every(Duration d, std::function<void()> fn) { return loop().call_every(d, std::move(fn)); }
   bool cancel_timer(TimerId id) { return loop().cancel(id); }

@@ -1,6 +1,8 @@
 #include "controller/cli.h"
 
+#include <spdlog/sinks/dist_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <toml++/toml.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -16,8 +18,11 @@ std::mutex g_log_mu;
 std::map<std::string, spdlog::level::level_enum> g_levels;  // per component
 spdlog::level::level_enum g_default_level = spdlog::level::info;
 
-spdlog::sink_ptr shared_sink() {
-  static spdlog::sink_ptr sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+// stderr, plus whatever add_log_sink() attaches (the messenger's log stream);
+// a dist sink so sinks can come and go while other threads log.
+std::shared_ptr<spdlog::sinks::dist_sink_mt> shared_sink() {
+  static auto sink = std::make_shared<spdlog::sinks::dist_sink_mt>(
+      std::vector<spdlog::sink_ptr>{std::make_shared<spdlog::sinks::stderr_color_sink_mt>()});
   return sink;
 }
 
@@ -31,7 +36,86 @@ std::chrono::milliseconds seconds_to_ms(double s) {
   return std::chrono::milliseconds(static_cast<int64_t>(s * 1000.0));
 }
 
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+// A TOML scalar as the text an option parser takes.
+bool scalar_text(const toml::node& node, std::string* out) {
+  if (auto v = node.value_exact<bool>()) {
+    *out = *v ? "true" : "false";
+  } else if (auto i = node.value_exact<int64_t>()) {
+    *out = std::to_string(*i);
+  } else if (auto d = node.value_exact<double>()) {
+    *out = fmt::format("{}", *d);
+  } else if (auto str = node.value_exact<std::string>()) {
+    *out = *str;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// [app] tables of a TOML file, by canonical app name.
+bool read_config_file(const std::string& path, const AppCatalog& catalog,
+                      std::map<std::string, KeyValues>* out, std::string* error) {
+  toml::table tbl;
+  try {
+    tbl = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    *error =
+        "config " + path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description());
+    return false;
+  }
+  for (const auto& [app_key, node] : tbl) {
+    const std::string app_name(app_key.str());
+    const AppInfo* info = catalog.find(app_name);
+    if (!info) {
+      *error = "config " + path + ": unknown app [" + app_name +
+               "] (available: " + join(catalog.names(), ", ") + ")";
+      return false;
+    }
+    const toml::table* opts = node.as_table();
+    if (!opts) {
+      *error = "config " + path + ": '" + app_name + "' must be a table ([" + app_name + "])";
+      return false;
+    }
+    KeyValues& kv = (*out)[info->name];
+    for (const auto& [key_node, value] : *opts) {
+      std::string key(key_node.str());
+      std::replace(key.begin(), key.end(), '-', '_');
+      std::string text;
+      if (!scalar_text(value, &text)) {
+        *error = "config " + path + ": [" + app_name + "] " + key + " must be a bool, number or string";
+        return false;
+      }
+      kv.emplace_back(key, text);
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+bool resolve_app_options(std::vector<AppInstanceSpec>* apps, const std::string& config_file,
+                         const AppCatalog& catalog, std::string* error) {
+  std::map<std::string, KeyValues> from_file;
+  if (!config_file.empty() && !read_config_file(config_file, catalog, &from_file, error)) return false;
+  for (AppInstanceSpec& spec : *apps) {
+    OptionSet opts;
+    if (spec.info->declare_options) spec.info->declare_options(opts);
+    KeyValues kv;
+    if (auto it = from_file.find(spec.info->name); it != from_file.end()) kv = it->second;
+    kv.insert(kv.end(), spec.raw_options.begin(), spec.raw_options.end());
+    std::map<std::string, OptionValue> values;
+    const std::string where =
+        config_file.empty() ? spec.info->name : spec.info->name + " (" + config_file + ")";
+    if (!opts.parse(where, kv, &values, error)) return false;
+    spec.options = OptionValues(std::move(values));
+  }
+  return true;
+}
+
+void add_log_sink(spdlog::sink_ptr sink) { shared_sink()->add_sink(std::move(sink)); }
+void remove_log_sink(const spdlog::sink_ptr& sink) { shared_sink()->remove_sink(sink); }
 
 std::shared_ptr<spdlog::logger> component_logger(const std::string& name) {
   std::lock_guard lock(g_log_mu);
@@ -120,6 +204,16 @@ bool parse_cli(const std::vector<std::string>& args, const AppCatalog& catalog, 
   cli.add_option("--packet-in-burst", cfg.packet_in_burst, "PacketIn token bucket depth per switch")
       ->check(CLI::PositiveNumber);
   cli.add_option("--max-connections", cfg.max_connections, "Connections beyond this are closed at once");
+  cli.add_option("--max-output-buffer", cfg.max_output_buffer,
+                 "Bytes of unsent output after which a connection is closed (a peer that reads nothing); "
+                 "0: no cap");
+  cli.add_option("--shard-backlog", cfg.shard_backlog,
+                 "Unsent bytes on one shard above which it stops reading all its switches until they "
+                 "drop below a quarter (0: off)");
+  cli.add_option("--config", cfg.config_file,
+                 "TOML file with app options, one [APP] table each (idle_timeout = 20); command-line "
+                 "app options win; re-read on SIGHUP")
+      ->check(CLI::ExistingFile);
   cli.add_option("--stats-interval", stats_interval, "Seconds between counter logs (0: off)")
       ->check(CLI::NonNegativeNumber);
   cli.add_option(
@@ -181,6 +275,8 @@ bool parse_cli(const std::vector<std::string>& args, const AppCatalog& catalog, 
     if (!opts.parse(info->name, spec.options, &values, error)) return false;
     out->apps.push_back({info, spec.options, OptionValues(std::move(values))});
   }
+  if (!cfg.config_file.empty() && !resolve_app_options(&out->apps, cfg.config_file, catalog, error))
+    return false;
   return true;
 }
 

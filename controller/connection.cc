@@ -64,13 +64,13 @@ void Connection::attach(Shard* shard) {
   tokens_ = shard->config().packet_in_burst;
   tokens_at_ = shard->loop().now();
   last_rx_ = shard->loop().now();
-  uint32_t ev = (reading_ ? uint32_t{EPOLLIN} : 0u) | (want_write_ ? uint32_t{EPOLLOUT} : 0u);
-  registered_ = shard->loop().add_fd(transport_->fd(), ev, this);
+  registered_ = shard->loop().add_fd(transport_->fd(), interest(), this);
   if (!registered_) conn_log().warn("connection {}: cannot register fd", id_);
   if (pending_output() > 0) shard->mark_dirty(this);
 }
 
 void Connection::detach() {
+  report_pending(0);
   if (registered_ && shard_) shard_->loop().remove_fd(transport_->fd());
   registered_ = false;
   dirty_ = false;
@@ -192,6 +192,7 @@ void Connection::close(const std::string& reason) {
     transport_->write(out_.data() + out_off_, pending_output());
   }
   state_ = State::kClosed;
+  report_pending(0);
   if (registered_ && shard_) shard_->loop().remove_fd(transport_->fd());
   registered_ = false;
   transport_->close();
@@ -199,10 +200,20 @@ void Connection::close(const std::string& reason) {
   if (shard_) shard_->on_closed(this, reason);
 }
 
+bool Connection::reading() const { return reading_ && !(shard_ && shard_->reads_paused()); }
+
+uint32_t Connection::interest() const {
+  return (reading() ? uint32_t{EPOLLIN} : 0u) | (want_write_ ? uint32_t{EPOLLOUT} : 0u);
+}
+
 void Connection::update_read_interest() {
   if (!registered_ || state_ == State::kClosed) return;
-  const uint32_t ev = (reading_ ? uint32_t{EPOLLIN} : 0u) | (want_write_ ? uint32_t{EPOLLOUT} : 0u);
-  shard_->loop().modify_fd(transport_->fd(), ev, this);
+  shard_->loop().modify_fd(transport_->fd(), interest(), this);
+}
+
+void Connection::report_pending(size_t now_pending) {
+  if (shard_ && now_pending != reported_pending_) shard_->add_pending(now_pending, reported_pending_);
+  reported_pending_ = now_pending;
 }
 
 void Connection::flush() {
@@ -225,10 +236,23 @@ void Connection::flush() {
     out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_off_));
     out_off_ = 0;
   }
+  const size_t cap = shard_->config().max_output_buffer;
+  if (cap > 0 && pending_output() > cap) {
+    // A peer that reads nothing must not grow our memory without bound.
+    conn_log().warn(
+        "connection {} ({}, dpid {:016x}): {} unsent bytes over --max-output-buffer={}; disconnecting", id_,
+        peer(), dpid_, pending_output(), cap);
+    close("output buffer over " + std::to_string(cap) + " bytes (the peer is not reading)");
+    return;
+  }
+  report_pending(pending_output());
   const bool want_write = pending_output() > 0;
   bool reading = reading_;
-  if (pending_output() > kHighWater) reading = false;  // peer not reading: stop reading it
-  if (pending_output() < kLowWater) reading = true;
+  // Peer not reading: stop reading it (TCP pushes back on it), resume lower.
+  const size_t high = cap > 0 ? std::min(kHighWater, cap / 4) : kHighWater;
+  const size_t low = std::min(kLowWater, high / 4);
+  if (pending_output() > high) reading = false;
+  if (pending_output() < low) reading = true;
   if (want_write != want_write_ || reading != reading_) {
     want_write_ = want_write;
     reading_ = reading;
@@ -241,7 +265,7 @@ void Connection::on_io(uint32_t events) {
   if (events & EPOLLOUT) flush();
   if (state_ == State::kClosed) return;
   if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-    if (!reading_ && !(events & (EPOLLHUP | EPOLLERR))) return;
+    if (!reading() && !(events & (EPOLLHUP | EPOLLERR))) return;
     const ssize_t n = transport_->read_into(in_, kReadBudget);
     if (n == 0) {
       process_input();  // whatever arrived before the close
@@ -387,6 +411,13 @@ void Connection::handle_packet_in(std::span<const uint8_t> msg) {
       *this,          dpid_,        view->xid(), view->buffer_id(), view->total_len(), view->in_port(),
       view->reason(), view->data(), msg};
   shard_->bus().raise(ev);
+  Runtime* rt = shard_->runtime();
+  if (rt && rt->forwarding(kForwardPacketIn)) {
+    const auto d = view->data();
+    rt->forward_packet_in(PacketInMsg{dpid_, view->xid(), view->buffer_id(), view->total_len(),
+                                      view->in_port(), view->reason(),
+                                      std::vector<uint8_t>(d.begin(), d.end())});
+  }
 }
 
 void Connection::handle_stats_reply(std::span<const uint8_t> msg, uint32_t xid) {
@@ -413,6 +444,8 @@ void Connection::handle_stats_reply(std::span<const uint8_t> msg, uint32_t xid) 
   pending_.erase(it);
   if (done.stats_cb) done.stats_cb(&*done.acc);
   const of::StatsReply& r = *done.acc;
+  if (Runtime* rt = shard_->runtime(); rt && rt->forwarding(kForwardStatsReply))
+    rt->forward_control(StatsReplyMsg{dpid_, xid, r});
   std::visit(
       [&](const auto& body) {
         using B = std::decay_t<decltype(body)>;
@@ -470,6 +503,8 @@ void Connection::handle_up_message(std::span<const uint8_t> msg, const of::Heade
       }
       BarrierIn ev{*this, dpid_, h.xid};
       shard_->bus().raise(ev);
+      if (Runtime* rt = shard_->runtime(); rt && rt->forwarding(kForwardBarrierIn))
+        rt->forward_control(BarrierInMsg{dpid_, h.xid});
       return;
     }
     case of::MsgType::kStatsReply:
@@ -478,6 +513,8 @@ void Connection::handle_up_message(std::span<const uint8_t> msg, const of::Heade
     case of::MsgType::kFlowRemoved: {
       auto fr = of::decode_flow_removed(msg);
       if (!fr) break;
+      if (Runtime* rt = shard_->runtime(); rt && rt->forwarding(kForwardFlowRemoved))
+        rt->forward_control(FlowRemovedMsg{dpid_, h.xid, *fr});
       FlowRemoved ev{*this, dpid_, h.xid, std::move(*fr)};
       shard_->bus().raise(ev);
       return;
@@ -496,7 +533,7 @@ void Connection::handle_up_message(std::span<const uint8_t> msg, const of::Heade
       } else {
         ports.push_back(ps->desc);
       }
-      if (Runtime* rt = shard_->runtime()) rt->post_event(0, PortChanged{dpid_, *ps});
+      if (Runtime* rt = shard_->runtime()) rt->forward_control(PortChanged{dpid_, *ps});
       PortStatus ev{*this, dpid_, std::move(*ps)};
       shard_->bus().raise(ev);
       return;
@@ -514,6 +551,8 @@ void Connection::handle_up_message(std::span<const uint8_t> msg, const of::Heade
         if (p.kind == Pending::Kind::kBarrier && p.barrier_cb) p.barrier_cb(false);
         if (p.kind == Pending::Kind::kStats && p.stats_cb) p.stats_cb(nullptr);
       }
+      if (Runtime* rt = shard_->runtime(); rt && rt->forwarding(kForwardErrorIn))
+        rt->forward_control(ErrorInMsg{dpid_, h.xid, *em});
       ErrorIn ev{*this, dpid_, h.xid, std::move(*em)};
       shard_->bus().raise(ev);
       return;
@@ -544,6 +583,9 @@ void Connection::on_tick(Clock::time_point now) {
     close("handshake timeout");
     return;
   }
+  // While the whole shard stopped reading (backpressure), a switch that
+  // would be read otherwise is not judged idle: its echo replies wait unread.
+  if (reading_ && shard_->reads_paused()) last_rx_ = now;
   const auto idle = now - last_rx_;
   if (idle > cfg.echo_timeout) {
     close("inactivity probe: no reply to ECHO_REQUEST");

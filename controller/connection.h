@@ -12,8 +12,12 @@
 //
 // Reading: at most kReadBudget bytes per readiness event (epoll is level
 // triggered, so a busy shard simply reads less often and TCP pushes back on
-// the switch); reading stops while more than kHighWater bytes wait to be
-// written and resumes below kLowWater. Writing: everything sent during one
+// the switch); reading stops while more than kHighWater bytes (at most a
+// quarter of --max-output-buffer) wait to be written and resumes below
+// kLowWater, and it stops while the shard as a whole is over its backlog
+// (Shard::reads_paused). A connection whose unsent output exceeds
+// --max-output-buffer is closed with that reason (a peer that reads nothing
+// cannot grow memory without bound). Writing: everything sent during one
 // loop iteration is appended to one buffer and leaves in one write at the
 // end of the iteration.
 //
@@ -142,6 +146,9 @@ class Connection : public IoHandler {
   void on_tick(Clock::time_point now);  // echo probe, handshake and request timeouts
   uint8_t* reserve(size_t n);
   size_t pending_output() const { return out_.size() - out_off_; }
+  // Reads unless its own output is over the high-water mark or the shard paused reading.
+  bool reading() const;
+  void update_read_interest();  // after reading() may have changed
   bool dirty() const { return dirty_; }
   void set_dirty(bool d) { dirty_ = d; }
   bool announced() const { return announced_; }
@@ -162,7 +169,8 @@ class Connection : public IoHandler {
   void handle_packet_in(std::span<const uint8_t> msg);
   void handle_stats_reply(std::span<const uint8_t> msg, uint32_t xid);
   void send_error(of::Ofperr err, std::span<const uint8_t> offending);
-  void update_read_interest();
+  uint32_t interest() const;
+  void report_pending(size_t now_pending);  // keeps the shard's unsent-byte total
   void fail_pending();
   Duration request_timeout(std::optional<Duration> t) const;
 
@@ -178,6 +186,7 @@ class Connection : public IoHandler {
   size_t in_off_ = 0;
   std::vector<uint8_t> out_;
   size_t out_off_ = 0;
+  size_t reported_pending_ = 0;  // what the shard's total counts for us
   bool dirty_ = false;
   bool reading_ = true;
   bool want_write_ = false;

@@ -44,6 +44,13 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   Runtime runtime(cli.config, cli.apps);
+  // SIGHUP: the command line as given, over a re-read --config file.
+  runtime.set_reload_source([&catalog, file = cli.config.config_file](std::vector<AppInstanceSpec>* apps) {
+    std::string err;
+    if (resolve_app_options(apps, file, catalog, &err)) return true;
+    component_logger("ofctl")->error("SIGHUP: {}", err);
+    return false;
+  });
   if (!runtime.start(&error)) {
     std::fprintf(stderr, "ofctl-run: %s\n", error.c_str());
     return 1;

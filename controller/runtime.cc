@@ -171,6 +171,9 @@ class Listener : public IoHandler {
 };
 
 // An active connection to a switch that listens; reconnects with backoff.
+// The target is resolved once, at start-up (prepare(), on the thread that
+// starts the runtime): a blocking getaddrinfo() must never stall shard 0,
+// which serves listeners and switches. Each attempt tries the next address.
 class Connector : public IoHandler {
  public:
   Connector(Runtime* rt, std::string target) : rt_(rt), target_(std::move(target)) {}
@@ -178,10 +181,43 @@ class Connector : public IoHandler {
     if (fd_ >= 0) ::close(fd_);
   }
 
-  bool validate(std::string* error) const {
+  // Checks the syntax and resolves HOST (may block: start-up only).
+  bool prepare(std::string* error) {
     std::string host, port;
-    if (target_.rfind("tcp:", 0) == 0 && split_host_port(target_.substr(4), false, &host, &port)) return true;
-    if (target_.rfind("unix:", 0) == 0 && target_.size() > 5) return true;
+    if (target_.rfind("tcp:", 0) == 0 && split_host_port(target_.substr(4), false, &host, &port)) {
+      addrinfo hints{};
+      hints.ai_socktype = SOCK_STREAM;
+      hints.ai_flags = AI_NUMERICSERV;
+      addrinfo* res = nullptr;
+      const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &res);
+      if (rc != 0 || !res) {
+        *error = "cannot resolve connect target '" + target_ + "': " + gai_strerror(rc);
+        return false;
+      }
+      for (addrinfo* ai = res; ai; ai = ai->ai_next) {
+        Addr a;
+        std::memcpy(&a.ss, ai->ai_addr, ai->ai_addrlen);
+        a.len = ai->ai_addrlen;
+        addrs_.push_back(a);
+      }
+      ::freeaddrinfo(res);
+      tcp_ = true;
+      return true;
+    }
+    if (target_.rfind("unix:", 0) == 0 && target_.size() > 5) {
+      const std::string path = target_.substr(5);
+      Addr a;
+      auto* sun = reinterpret_cast<sockaddr_un*>(&a.ss);
+      if (path.size() >= sizeof sun->sun_path) {
+        *error = "unix socket path too long in '" + target_ + "'";
+        return false;
+      }
+      sun->sun_family = AF_UNIX;
+      std::memcpy(sun->sun_path, path.c_str(), path.size() + 1);
+      a.len = sizeof(sockaddr_un);
+      addrs_.push_back(a);
+      return true;
+    }
     *error = "bad connect target '" + target_ + "' (tcp:HOST:PORT or unix:PATH)";
     return false;
   }
@@ -189,37 +225,13 @@ class Connector : public IoHandler {
   // Shard 0 thread.
   void attempt() {
     if (rt_->shard(0).loop().stopping()) return;
-    sockaddr_storage ss{};
-    socklen_t len = 0;
-    bool tcp = false;
-    if (target_.rfind("tcp:", 0) == 0) {
-      std::string host, port;
-      split_host_port(target_.substr(4), false, &host, &port);
-      addrinfo hints{};
-      hints.ai_socktype = SOCK_STREAM;
-      addrinfo* res = nullptr;
-      if (::getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || !res) {
-        retry();
-        return;
-      }
-      std::memcpy(&ss, res->ai_addr, res->ai_addrlen);
-      len = res->ai_addrlen;
-      ::freeaddrinfo(res);
-      tcp = true;
-    } else {
-      auto* sun = reinterpret_cast<sockaddr_un*>(&ss);
-      sun->sun_family = AF_UNIX;
-      const std::string path = target_.substr(5);
-      std::strncpy(sun->sun_path, path.c_str(), sizeof sun->sun_path - 1);
-      len = sizeof(sockaddr_un);
-    }
-    tcp_ = tcp;
-    fd_ = ::socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const Addr& a = addrs_[next_addr_++ % addrs_.size()];
+    fd_ = ::socket(a.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd_ < 0) {
       retry();
       return;
     }
-    const int rc = ::connect(fd_, reinterpret_cast<sockaddr*>(&ss), len);
+    const int rc = ::connect(fd_, reinterpret_cast<const sockaddr*>(&a.ss), a.len);
     if (rc == 0) {
       connected();
     } else if (errno == EINPROGRESS) {
@@ -253,10 +265,17 @@ class Connector : public IoHandler {
 
  private:
   void connected() {
+    if (!rt_->admit_connection()) {
+      // Over --max-connections: counted as refused like an accepted socket.
+      rt_log().warn("connected to {} but over the connection limit; closing, will retry", target_);
+      ::close(fd_);
+      fd_ = -1;
+      retry();
+      return;
+    }
     tune_socket(fd_, tcp_);
     backoff_ = std::chrono::milliseconds(500);
     rt_log().info("connected to {}", target_);
-    rt_->admit_connection();
     conn_id_ = rt_->adopt_admitted(make_socket_transport(fd_, target_));
     fd_ = -1;
   }
@@ -265,8 +284,15 @@ class Connector : public IoHandler {
     backoff_ = std::min<std::chrono::milliseconds>(backoff_ * 2, std::chrono::milliseconds(8000));
   }
 
+  struct Addr {
+    sockaddr_storage ss{};
+    socklen_t len = 0;
+  };
+
   Runtime* rt_;
   std::string target_;
+  std::vector<Addr> addrs_;
+  size_t next_addr_ = 0;
   int fd_ = -1;
   bool tcp_ = false;
   uint64_t conn_id_ = 0;
@@ -310,7 +336,7 @@ bool Runtime::start(std::string* error) {
   }
   for (const auto& target : config_.connect) {
     auto c = std::make_unique<Connector>(this, target);
-    if (!c->validate(error)) return false;
+    if (!c->prepare(error)) return false;
     connectors_.push_back(std::move(c));
   }
   for (auto& shard : shards_) {
@@ -376,7 +402,9 @@ void Runtime::reload() {
     rt_log().warn("SIGHUP: reload source failed; keeping the current options");
     return;
   }
-  rt_log().info("SIGHUP: reloading app options");
+  rt_log().info("SIGHUP: reloading app options{}",
+                config_.config_file.empty() ? std::string() : " (re-read " + config_.config_file + ")");
+  apps_ = fresh;
   for (const AppInstanceSpec& spec : fresh) {
     for (auto& shard : shards_) {
       Shard* s = shard.get();
@@ -442,6 +470,20 @@ void Runtime::post_to_all(const std::function<void(Shard&)>& fn) {
   for (size_t i = 0; i < shards_.size(); ++i) post_to_shard(i, fn);
 }
 
+bool Runtime::forward_packet_in(PacketInMsg ev) {
+  if (forward_backlog_.fetch_add(1, std::memory_order_relaxed) >= config_.mailbox_capacity) {
+    forward_backlog_.fetch_sub(1, std::memory_order_relaxed);
+    forward_drops_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  Shard* s0 = shards_[0].get();
+  s0->loop().post([this, s0, e = std::move(ev)]() mutable {
+    forward_backlog_.fetch_sub(1, std::memory_order_relaxed);
+    s0->bus().raise(e);
+  });
+  return true;
+}
+
 void Runtime::connector_closed(uint64_t connection_id) {
   if (connectors_.empty()) return;
   Shard* s0 = shards_[0].get();
@@ -451,16 +493,17 @@ void Runtime::connector_closed(uint64_t connection_id) {
 }
 
 void Runtime::log_counters() {
-  rt_log().info("connections: {} live, {} refused over the limit", live_.load(), refused_.load());
+  rt_log().info("connections: {} live, {} refused over the limit; {} PacketInMsg dropped for global apps",
+                live_.load(), refused_.load(), forward_drops());
   for (auto& shard : shards_) {
     Shard* s = shard.get();
     s->loop().post([s] {
       const ShardCounters c = s->live_counters();
       rt_log().info(
           "shard {}: {} switches, {} msgs in, {} packet-ins ({} dropped over the rate limit), "
-          "{} bad messages, {} replaced, mailbox drops {}",
+          "{} bad messages, {} replaced, mailbox drops {}, {} read pauses, {} unsent bytes",
           s->index(), s->switch_count(), c.messages_in, c.packet_ins, c.packet_ins_dropped, c.bad_messages,
-          c.replaced, s->loop().data_drops());
+          c.replaced, s->loop().data_drops(), c.read_pauses, s->pending_bytes());
     });
   }
 }

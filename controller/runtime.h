@@ -18,6 +18,7 @@
 
 #include "controller/app.h"
 #include "controller/command_line.h"
+#include "controller/global_events.h"
 #include "controller/local_channel.h"
 #include "controller/runtime_config.h"
 #include "controller/services.h"
@@ -87,6 +88,22 @@ class Runtime {
   void broadcast_event(const E& ev) {
     post_to_all([ev](Shard& s) mutable { s.bus().raise(ev); });
   }
+  // --- forwarding to global apps (global_events.h) --------------------------
+  // Any thread. Types whose bit is set are copied to shard 0 as messages.
+  void subscribe_forwarded(uint32_t bits) { forward_mask_.fetch_or(bits, std::memory_order_relaxed); }
+  bool forwarding(uint32_t bit) const { return (forward_mask_.load(std::memory_order_relaxed) & bit) != 0; }
+  // Raises ev on shard 0 through its control mailbox: never dropped, in the
+  // sender's order.
+  template <typename E>
+  void forward_control(E ev) {
+    Shard* s0 = shards_[0].get();
+    s0->loop().post([s0, e = std::move(ev)]() mutable { s0->bus().raise(e); });
+  }
+  // The same for a PacketInMsg, unless mailbox_capacity of them already
+  // wait for shard 0: then it is dropped and counted.
+  bool forward_packet_in(PacketInMsg ev);
+  uint64_t forward_drops() const { return forward_drops_.load(std::memory_order_relaxed); }
+
   // Commands and channels for the messenger (thread-safe).
   ServiceDirectory& services() { return services_; }
 
@@ -116,6 +133,9 @@ class Runtime {
   std::atomic<size_t> live_{0};
   std::atomic<uint64_t> refused_{0};
   std::atomic<size_t> round_robin_{0};
+  std::atomic<uint32_t> forward_mask_{0};
+  std::atomic<size_t> forward_backlog_{0};
+  std::atomic<uint64_t> forward_drops_{0};
   std::mutex stop_mu_;
   bool started_ = false;
   bool stopped_ = false;

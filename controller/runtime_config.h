@@ -25,6 +25,13 @@ struct RuntimeConfig {
   std::chrono::milliseconds stall_interval{5000};   // log awaited components after this
   bool fatal_exceptions = false;
   size_t mailbox_capacity = 65536;  // bounded cross-shard data mailbox
+  // Per connection: unsent bytes beyond this close it (0: no cap).
+  size_t max_output_buffer = size_t{32} << 20;
+  // Per shard: while its connections' unsent bytes exceed this (or its data
+  // mailbox is over half full) the shard reads none of its switches;
+  // reading resumes below a quarter of it (and an eighth of the mailbox).
+  size_t shard_backlog = size_t{64} << 20;
+  std::string config_file;  // --config: TOML app options, re-read on SIGHUP
 };
 
 }  // namespace ofkit::ctl

@@ -59,9 +59,9 @@ void Shard::announce(Connection* c) {
                    c->features().ports.size());
   ConnectionUp ev{*c, c->dpid(), c->features()};
   bus_.raise(ev);
-  if (runtime_ && runtime_->shard_count() > 0) {
-    runtime_->post_event(0, SwitchJoined{c->dpid(), c->features(), index_});
-  }
+  // Control events for global apps: the control mailbox never drops.
+  if (runtime_ && runtime_->shard_count() > 0)
+    runtime_->forward_control(SwitchJoined{c->dpid(), c->features(), index_});
 }
 
 void Shard::on_features(Connection* c) {
@@ -99,7 +99,7 @@ void Shard::on_closed(Connection* c, const std::string& reason) {
     shard_log().info("shard {}: switch {:016x} down: {}", index_, c->dpid(), reason);
     ConnectionDown ev{*c, c->dpid(), reason};
     bus_.raise(ev);
-    if (runtime_) runtime_->post_event(0, SwitchLeft{c->dpid(), reason});
+    if (runtime_) runtime_->forward_control(SwitchLeft{c->dpid(), reason});
   } else {
     shard_log().debug("shard {}: connection {} ({}) closed: {}", index_, c->id(), c->peer(), reason);
   }
@@ -135,7 +135,28 @@ void Shard::flush_dirty() {
     for (Connection* c : batch)
       if (c->dirty()) c->flush();
   }
+  check_backpressure();
   graveyard_.clear();
+}
+
+void Shard::check_backpressure() {
+  const size_t high = config_.shard_backlog;
+  if (high == 0) return;
+  const size_t cap = std::max<size_t>(config_.mailbox_capacity, 8);
+  const size_t backlog = loop_.data_backlog();
+  bool paused = reads_paused_;
+  if (!paused && (pending_bytes_ > high || backlog > cap / 2)) {
+    paused = true;
+    ++counters_.read_pauses;
+    shard_log().warn("shard {}: falling behind ({} unsent bytes, {} mailbox items): reading paused", index_,
+                     pending_bytes_, backlog);
+  } else if (paused && pending_bytes_ < high / 4 && backlog < cap / 8) {
+    paused = false;
+    shard_log().info("shard {}: caught up ({} unsent bytes): reading resumed", index_, pending_bytes_);
+  }
+  if (paused == reads_paused_) return;
+  reads_paused_ = paused;
+  for (auto& [id, c] : conns_) c->update_read_interest();
 }
 
 void Shard::tick() {
@@ -194,7 +215,21 @@ void Shard::reload_apps(const std::string& app, const OptionValues& options) {
     if (s.info->name != app) continue;
     if (s.app->reload(options)) {
       s.ctx->set_options(options);
-      shard_log().info("shard {}: app '{}' reloaded its options", index_, app);
+      std::string text;
+      for (const auto& [k, v] : options.all()) {
+        text += (text.empty() ? "" : ", ") + k + "=";
+        std::visit(
+            [&](const auto& x) {
+              if constexpr (std::is_same_v<std::decay_t<decltype(x)>, bool>)
+                text += x ? "true" : "false";
+              else if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>)
+                text += x;
+              else
+                text += fmt::format("{}", x);
+            },
+            v);
+      }
+      shard_log().info("shard {}: app '{}' reloaded its options: {}", index_, app, text);
     } else {
       shard_log().info("shard {}: app '{}' does not support reload", index_, app);
     }

@@ -41,6 +41,7 @@ struct ShardCounters {
   uint64_t messages_in = 0;
   uint64_t bad_messages = 0;
   uint64_t replaced = 0;
+  uint64_t read_pauses = 0;  // times the shard stopped reading all its switches
 };
 
 class Shard {
@@ -80,11 +81,22 @@ class Shard {
   // This shard's counters including its live connections' (loop thread).
   ShardCounters live_counters() const;
 
+  // Backpressure (loop thread). A shard that falls behind -- its
+  // connections' unsent bytes over config().shard_backlog, or its data
+  // mailbox over half full -- stops reading every one of its switches (TCP
+  // then pushes back on them) until the unsent bytes drop below a quarter
+  // of the bound and the mailbox below an eighth. Checked at the end of
+  // each iteration, after the writes.
+  bool reads_paused() const { return reads_paused_; }
+  size_t pending_bytes() const { return pending_bytes_; }
+  void add_pending(size_t now, size_t before) { pending_bytes_ += now - before; }
+
  private:
   void flush_dirty();
   void run_pending_moves();
   void tick();
   void announce(Connection* conn);
+  void check_backpressure();
 
   Runtime* runtime_;
   size_t index_;
@@ -100,6 +112,8 @@ class Shard {
   std::vector<std::unique_ptr<Connection>> graveyard_;
   std::vector<std::pair<uint64_t, size_t>> pending_moves_;  // (connection id, target shard)
   uint64_t dropped_from_dead_ = 0;
+  size_t pending_bytes_ = 0;  // unsent output of all connections (as of their last flush)
+  bool reads_paused_ = false;
 
   struct AppSlot {
     const AppInfo* info;
