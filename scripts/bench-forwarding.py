@@ -10,6 +10,10 @@ the same OpenFlow rules, in the same run:
                                             (a trace of distinct UDP flows,
                                              looped from memory)
   port 2  net_null1,no-rx=1                 (a sink: TX frees the mbufs)
+          or, for the ring source, net_ring0: a net_ring vdev whose TX queue
+          is its own RX queue, so every frame from the pcap trace crosses
+          the switch twice (1 -> 2, back in on 2 -> 1, dropped by net_pcap's
+          TX without tx_pcap); the rate counts both passes
 
   ofdp      --workers=1, K rules (K = 1, 1k, 10k, 100k) from a generated file
             installed with `ovs-ofctl add-flows` while ofdp is --paused, then
@@ -19,14 +23,15 @@ the same OpenFlow rules, in the same run:
             ceiling (no lookup at all); rate from its port-2 TX counter.
   OVS-DPDK  ovs-vswitchd-dpdk (Debian's openvswitch-switch-dpdk) in a
             private run directory, netdev bridge, dpdk ports on the same
-            vdevs, one PMD core, the same K rules; rate from port 2's
-            tx counter (`ovs-ofctl dump-ports`).
+            vdevs, one PMD core, the same K rules; rate from the ports'
+            tx counters (`ovs-ofctl dump-ports`).
 
 Rules: rule i matches flow i of the trace exactly (all twelve OF1.0 fields;
 vlan_tci=0 is OF1.0's dl_vlan=0xffff, "no tag", which makes the rule
 "exact" in OF1.0's sense) and outputs to port 2; with the null source, whose
 frames are all alike, the table holds the K exact rules plus one
-`in_port=1 actions=output:2` that every frame hits.
+`in_port=1 actions=output:2` that every frame hits; with the ring source one
+more rule, `in_port=2 actions=output:1`, sends the returning frames back.
 
 The pcap trace holds min(K, --max-trace) distinct flows: net_pcap's
 infinite_rx keeps the whole trace in mbufs of the port's pool and ofdp's pool
@@ -56,6 +61,7 @@ import time
 
 EAL_COMMON = ["--no-huge", "--no-pci", "-m", "1024"]
 SINK = "net_null1,no-rx=1"
+RING = "net_ring0"
 
 
 def load_common():
@@ -108,7 +114,7 @@ def write_trace(path, n):
             f.write(struct.pack("<IIII", 0, 0, len(fr), len(fr)) + fr)
 
 
-def write_flows(path, k, catch_all):
+def write_flows(path, k, catch_all, return_rule=False):
     with open(path, "w") as f:
         for i in range(k):
             src_mac, dst_mac, nw_src, nw_dst, tp_src, tp_dst = flow_fields(i)
@@ -117,6 +123,8 @@ def write_flows(path, k, catch_all):
                     f"tp_src={tp_src},tp_dst={tp_dst},actions=output:2\n")
         if catch_all:
             f.write("priority=1,in_port=1,actions=output:2\n")
+        if return_rule:
+            f.write("priority=1,in_port=2,actions=output:1\n")
 
 
 def add_flows(target, path, timeout=300):
@@ -172,10 +180,10 @@ def measure(read_counter, warmup, seconds):
 # ---- ofdp -------------------------------------------------------------------
 
 
-def run_ofdp(ofdp, source_vdev, flows_file, k, work, warmup, seconds):
+def run_ofdp(ofdp, vdevs, flows_file, k, work, warmup, seconds):
     ctl = os.path.join(work, "ofdp.ctl")
     port = load_common.mod.free_port()
-    argv = [ofdp, "-l", "0-1"] + EAL_COMMON + [f"--vdev={source_vdev}", f"--vdev={SINK}", "--",
+    argv = [ofdp, "-l", "0-1"] + EAL_COMMON + [f"--vdev={v}" for v in vdevs] + ["--",
                                              "--workers=1", "--controller=none", "--paused",
                                              f"--listen=ptcp:{port}:127.0.0.1", f"--control-socket={ctl}",
                                              f"--flow-capacity={max(65536, 2 * k)}", "--log=warn"]
@@ -216,10 +224,13 @@ def run_ofdp(ofdp, source_vdev, flows_file, k, work, warmup, seconds):
 
 
 class TestpmdStats:
-    """Reads testpmd's periodic NIC statistics: the latest TX-packets per port."""
+    """Reads testpmd's periodic NIC statistics: TX-packets summed over the
+    ports, sampled when the last port's block arrives (once a period)."""
 
-    def __init__(self, proc):
+    def __init__(self, proc, ports):
+        self.ports = ports
         self.tx = {}
+        self.sample = None
         self.lines = []
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
@@ -237,32 +248,34 @@ class TestpmdStats:
             if m and port is not None:
                 with self.lock:
                     self.tx[port] = int(m.group(1))
+                    if port == self.ports - 1:
+                        self.sample = sum(self.tx.values())
                 port = None
 
-    def port_tx(self, port):
+    def total_tx(self):
         with self.lock:
-            return self.tx.get(port)
+            return self.sample
 
 
-def run_testpmd(testpmd, source_vdev, mbufs, warmup, seconds):
-    argv = [testpmd, "-l", "0-1"] + EAL_COMMON + ["--no-shconf", f"--vdev={source_vdev}", f"--vdev={SINK}",
+def run_testpmd(testpmd, vdevs, mbufs, warmup, seconds):
+    argv = [testpmd, "-l", "0-1"] + EAL_COMMON + ["--no-shconf"] + [f"--vdev={v}" for v in vdevs] + [
                                                  "--", "--forward-mode=io", "--stats-period=1",
                                                  "--no-lsc-interrupt", f"--total-num-mbufs={mbufs}",
                                                  "--rxd=1024", "--txd=1024", "--auto-start"]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             text=True, bufsize=1)
-    reader = TestpmdStats(proc)
+    reader = TestpmdStats(proc, len(vdevs))
     try:
-        wait_for(lambda: reader.port_tx(1) is not None, 60, "testpmd statistics", proc)
+        wait_for(lambda: reader.total_tx() is not None, 60, "testpmd statistics", proc)
 
         # The counter moves once a second (--stats-period=1): wait for each new value
         # and time it by its arrival, so the interval is whole periods.
         def next_sample(prev):
-            wait_for(lambda: reader.port_tx(1) != prev, 5, "testpmd statistics", proc)
-            return reader.port_tx(1), time.monotonic()
+            wait_for(lambda: reader.total_tx() != prev, 5, "testpmd statistics", proc)
+            return reader.total_tx(), time.monotonic()
 
         time.sleep(warmup)
-        c0, t0 = next_sample(reader.port_tx(1))
+        c0, t0 = next_sample(reader.total_tx())
         c, t = c0, t0
         while t - t0 < seconds - 0.5:
             c, t = next_sample(c)
@@ -283,21 +296,29 @@ def run_testpmd(testpmd, source_vdev, mbufs, warmup, seconds):
 
 
 class OvsDpdk:
-    """ovsdb-server + ovs-vswitchd-dpdk in a private run directory, one netdev bridge."""
+    """ovsdb-server + ovs-vswitchd-dpdk in a private run directory, one netdev bridge.
+
+    ovs-vswitchd runs in a network namespace of its own (`unshare --net`): its
+    netdev datapath creates tap devices (ovs-netdev, br0) that must not land on
+    the host, and vanish with the namespace however the run ends. Its unix
+    sockets (database, management, unixctl) work across namespaces."""
 
     VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
     SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
 
-    def __init__(self, work, source_vdev):
+    def __init__(self, work, vdevs):
         self.dir = os.path.join(work, "ovs")
         os.makedirs(self.dir, exist_ok=True)
-        self.source_vdev = source_vdev
+        self.vdevs = vdevs
         self.env = dict(os.environ, OVS_RUNDIR=self.dir, OVS_DBDIR=self.dir, OVS_LOGDIR=self.dir)
         self.db = f"unix:{self.dir}/db.sock"
         self.mgmt = f"unix:{self.dir}/br0.mgmt"
         self.log = os.path.join(self.dir, "ovs-vswitchd.log")
-        self.dpdk_extra = " ".join(EAL_COMMON + ["--legacy-mem", "--no-shconf", f"--vdev={source_vdev}",
-                                                 f"--vdev={SINK}"])
+        # -m 2048, not 1024: OVS sizes its mbuf pools at 262144 mbufs (~590 MB) and, with
+        # a net_ring port beside net_pcap, makes two ("Failed to create mempool ... with a
+        # request of 262144 mbufs ... No buffer space available" in 1 GB). Memory, not speed.
+        eal = ["2048" if a == "1024" else a for a in EAL_COMMON]
+        self.dpdk_extra = " ".join(eal + ["--legacy-mem", "--no-shconf"] + [f"--vdev={v}" for v in vdevs])
         self.ovsdb = self.vswitchd = None
         self.commands = []
 
@@ -310,6 +331,13 @@ class OvsDpdk:
         return p.stdout
 
     def __enter__(self):
+        try:
+            return self._start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+
+    def _start(self):
         db = os.path.join(self.dir, "conf.db")
         subprocess.run(["ovsdb-tool", "create", db, self.SCHEMA], check=True, capture_output=True)
         self.ovsdb = subprocess.Popen(["ovsdb-server", db, f"--remote=punix:{self.dir}/db.sock",
@@ -320,15 +348,19 @@ class OvsDpdk:
         self.vsctl("set", "Open_vSwitch", ".", "other_config:dpdk-init=true",
                    f"other_config:dpdk-extra={self.dpdk_extra}", "other_config:dpdk-lcore-mask=0x1",
                    "other_config:pmd-cpu-mask=0x2", wait=False)
-        self.vswitchd_argv = [self.VSWITCHD, self.db, f"--unixctl={self.dir}/vswitchd.ctl",
+        self.vswitchd_argv = ["unshare", "--net", "--", self.VSWITCHD, self.db, f"--unixctl={self.dir}/vswitchd.ctl",
                               f"--log-file={self.log}"]
         self.vswitchd = subprocess.Popen(self.vswitchd_argv, env=self.env, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL)
         self.vsctl("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev", "fail_mode=secure",
                    "--", "add-port", "br0", "p1", "--", "set", "Interface", "p1", "type=dpdk",
-                   f"options:dpdk-devargs={self.source_vdev.split(',')[0]}", "ofport_request=1",
+                   f"options:dpdk-devargs={self.vdevs[0].split(',')[0]}", "ofport_request=1",
                    "--", "add-port", "br0", "p2", "--", "set", "Interface", "p2", "type=dpdk",
-                   f"options:dpdk-devargs={SINK.split(',')[0]}", "ofport_request=2")
+                   f"options:dpdk-devargs={self.vdevs[1].split(',')[0]}", "ofport_request=2",
+                   # net_ring loops TX queue i into RX queue i, and OVS's PMD transmits on
+                   # queue 1 (queue 0 is the main thread's): poll RX queue 1 too, or the
+                   # returning frames pile up unread.
+                   *(["options:n_rxq=2"] if self.vdevs[1].startswith("net_ring") else []))
         errors = [self.vsctl("get", "Interface", p, "error").strip() for p in ("p1", "p2")]
         if any(e not in ("[]", '""') for e in errors):
             raise RuntimeError(f"OVS-DPDK ports: {errors}")
@@ -343,18 +375,18 @@ class OvsDpdk:
                 except subprocess.TimeoutExpired:
                     stop(proc)
 
-    def port2_tx(self):
-        p = subprocess.run(["ovs-ofctl", "-O", "OpenFlow10", "dump-ports", self.mgmt, "2"], capture_output=True,
+    def total_tx(self):
+        p = subprocess.run(["ovs-ofctl", "-O", "OpenFlow10", "dump-ports", self.mgmt], capture_output=True,
                            text=True, timeout=20)
-        m = re.search(r"port\s+2:.*?tx pkts=(\d+)", p.stdout, re.S)
-        if not m:
+        tx = re.findall(r"port\s+(\d+):.*?tx pkts=(\d+)", p.stdout, re.S)  # LOCAL is not a number
+        if not tx:
             raise RuntimeError(f"ovs-ofctl dump-ports: {p.stdout.strip()} {p.stderr.strip()}")
-        return int(m.group(1))
+        return sum(int(n) for _, n in tx)
 
     def run(self, flows_file, warmup, seconds):
         subprocess.run(["ovs-ofctl", "-O", "OpenFlow10", "del-flows", self.mgmt], check=True, capture_output=True)
         install_s = add_flows(self.mgmt, flows_file)
-        pps, packets, secs = measure(self.port2_tx, warmup, seconds)
+        pps, packets, secs = measure(self.total_tx, warmup, seconds)
         pmd = subprocess.run(["ovs-appctl", "-t", f"{self.dir}/vswitchd.ctl", "dpif-netdev/pmd-stats-show"],
                              capture_output=True, text=True, timeout=20).stdout
         subprocess.run(["ovs-appctl", "-t", f"{self.dir}/vswitchd.ctl", "dpif-netdev/pmd-stats-clear"],
@@ -406,7 +438,7 @@ def main():
     ap.add_argument("--out", default="bench/results", help="where JSON and PNG go")
     ap.add_argument("--quick", action="store_true", help="1 and 1k rules, 1 s intervals (a smoke run)")
     ap.add_argument("--flows", default="", help="comma-separated rule counts (default 1,1000,10000,100000)")
-    ap.add_argument("--sources", default="null,pcap", help="traffic sources: null, pcap")
+    ap.add_argument("--sources", default="null,pcap,ring", help="traffic sources: null, pcap, ring")
     ap.add_argument("--seconds", type=float, default=0, help="measured interval (default 3, quick 1)")
     ap.add_argument("--max-trace", type=int, default=4000, help="most distinct flows in the pcap trace")
     ap.add_argument("--no-ovs", action="store_true", help="skip OVS-DPDK")
@@ -434,7 +466,7 @@ def main():
     results = {"tool": "bench-forwarding", "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
                "git_revision": common.git_revision(root), "machine": common.machine_facts(),
                "command_line": " ".join(sys.argv), "seconds": seconds, "warmup": warmup, "sources": sources,
-               "sink": SINK, "runs": [], "notes": []}
+               "runs": [], "notes": []}
     if not testpmd and not args.no_testpmd:
         results["notes"].append("dpdk-testpmd not installed (Debian package dpdk-dev)")
     if not ovs_ok and not args.no_ovs:
@@ -449,35 +481,35 @@ def main():
     for src in sources:
         for k in flows:
             trace_flows = min(k, args.max_trace)
-            if src == "pcap":
+            if src in ("pcap", "ring"):
                 trace = os.path.join(work, f"trace-{trace_flows}.pcap")
                 if not os.path.exists(trace):
                     write_trace(trace, trace_flows)
-                vdev = f"net_pcap0,rx_pcap={trace},infinite_rx=1"
+                vdevs = [f"net_pcap0,rx_pcap={trace},infinite_rx=1", RING if src == "ring" else SINK]
             else:
-                vdev = "net_null0"
+                vdevs = ["net_null0", SINK]
             flows_file = os.path.join(work, f"flows-{src}-{k}.txt")
-            write_flows(flows_file, k, catch_all=(src == "null"))
-            results["runs"].append({"source": src, "flows": k, "vdev": vdev,
-                                    "trace_flows": trace_flows if src == "pcap" else 1})
+            write_flows(flows_file, k, catch_all=(src == "null"), return_rule=(src == "ring"))
+            results["runs"].append({"source": src, "flows": k, "vdevs": vdevs,
+                                    "trace_flows": trace_flows if src != "null" else 1})
     # One OVS-DPDK per source (its rules are swapped per K), ofdp and testpmd per run.
     for src in sources:
         runs = [r for r in results["runs"] if r["source"] == src]
         for r in runs:
-            r["ofdp"] = run_ofdp(ofdp, r["vdev"], os.path.join(work, f"flows-{src}-{r['flows']}.txt"), r["flows"],
+            r["ofdp"] = run_ofdp(ofdp, r["vdevs"], os.path.join(work, f"flows-{src}-{r['flows']}.txt"), r["flows"],
                                  work, warmup, seconds)
             if testpmd:
                 # testpmd takes no rules: one run per distinct trace.
-                same = [p for p in runs if p is not r and p.get("testpmd") and p["vdev"] == r["vdev"]]
+                same = [p for p in runs if p is not r and p.get("testpmd") and p["vdevs"] == r["vdevs"]]
                 r["testpmd"] = dict(same[0]["testpmd"], reused_from_flows=same[0]["flows"]) if same else \
-                    run_testpmd(testpmd, r["vdev"], max(16384, 4 * r["trace_flows"]), warmup, seconds)
+                    run_testpmd(testpmd, r["vdevs"], max(16384, 4 * r["trace_flows"]), warmup, seconds)
         if ovs_ok:
             # One OVS-DPDK per distinct vdev (its rules are swapped per K).
-            for vdev in dict.fromkeys(r["vdev"] for r in runs):
+            for vdevs in dict.fromkeys(tuple(r["vdevs"]) for r in runs):
                 shutil.rmtree(os.path.join(work, "ovs"), ignore_errors=True)
-                group = [r for r in runs if r["vdev"] == vdev]
+                group = [r for r in runs if tuple(r["vdevs"]) == vdevs]
                 try:
-                    with OvsDpdk(work, vdev) as ovs:
+                    with OvsDpdk(work, list(vdevs)) as ovs:
                         for r in group:
                             r["ovs-dpdk"] = ovs.run(os.path.join(work, f"flows-{src}-{r['flows']}.txt"), warmup,
                                                     seconds)
