@@ -45,6 +45,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <ostream>
 #include <sstream>
@@ -255,6 +256,22 @@ void offer(Phase& phase, const std::vector<int>& fds, uint16_t ports, size_t win
   rx.stop();
 }
 
+// CPU seconds (user + system) a child has used so far, from /proc/PID/stat.
+double process_cpu_seconds(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const size_t close_paren = text.rfind(')');  // the command name may hold spaces
+  if (pid <= 0 || close_paren == std::string::npos) return 0;
+  std::istringstream in(text.substr(close_paren + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && in >> field; ++i) {  // fields 14 and 15: utime, stime
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
+}
+
 struct Stack {
   ChildProcess controller, ofdp;
 };
@@ -400,11 +417,15 @@ bool run_datapath_benchmark(const Options& o, std::ostream& progress, nlohmann::
   if (!ctl_stats(ofdp, sock, &before, nullptr)) return fail("ofdp --ctl stats failed");
   Phase flows(DpPhase::kOffer, plan.pairs.size());
   const double cpu1 = cpu_seconds();
+  const double ofdp_cpu1 = process_cpu_seconds(s.ofdp.pid()),
+               ctl_cpu1 = process_cpu_seconds(s.controller.pid());
   offer(
       flows, fds, ports, std::max<size_t>(o.window, 1), timeout_ns,
       mono_ns() + uint64_t{std::max<uint32_t>(o.ms_per_loop, 1000)} * 1'000'000 * 60,
       [&](size_t i) { return plan.pairs[i].src; }, [&](size_t i) { return plan.pairs[i].dst; });
   const double offer_cpu = cpu_seconds() - cpu1;
+  const double ofdp_cpu = process_cpu_seconds(s.ofdp.pid()) - ofdp_cpu1;
+  const double ctl_cpu = tcp ? process_cpu_seconds(s.controller.pid()) - ctl_cpu1 : 0.0;
   std::this_thread::sleep_for(100ms);
   if (!ctl_stats(ofdp, sock, &after, &after_text)) return fail("ofdp --ctl stats failed");
   const bool ofdp_alive = s.ofdp.alive(), controller_alive = !tcp || s.controller.alive();
@@ -421,6 +442,8 @@ bool run_datapath_benchmark(const Options& o, std::ostream& progress, nlohmann::
                {"table_misses", after.misses - before.misses},
                {"stats_after", after_text}};
   r["ofbench_cpu_seconds"] = {{"learn", cpu1 - cpu0}, {"offer", offer_cpu}};
+  // Where the offer phase's CPU went (the controller's is inside ofdp's with --datapath-controller=local).
+  r["offer_cpu_seconds"] = {{"ofbench", offer_cpu}, {"ofdp", ofdp_cpu}, {"controller", ctl_cpu}};
   const Phase& f = flows;
   const auto& lat = f.latency;
   progress << fmt::format(
