@@ -74,6 +74,8 @@ const std::vector<GoldenCase> kCases = {
     // dave (port 1) blocked in front of l2_learning.
     {"lan_mac_blocker", "lan_mac_blocker", lan, {"mac_blocker", "--block=02:00:00:00:00:0d", "l2_learning"}},
     {"lan_l3_learning", "lan_l3_learning", lan, {"l3_learning"}},
+    // With a fakeway the app ARPs for unknown IPs itself and holds their packets.
+    {"lan_l3_learning_fakeways", "lan_l3_learning_fakeways", lan, {"l3_learning", "--fakeways=10.0.0.254"}},
 };
 
 // gtest prints a failing parameter with this (not as bytes).
