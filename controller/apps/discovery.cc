@@ -105,6 +105,14 @@ void Discovery::start(AppContext& ctx) {
         return halt ? EventAction::kHalt : EventAction::kContinue;
       },
       kDiscoveryListenPriority);
+  // A port that appears or comes up is probed at once, not a round later.
+  ctx.listen<PortStatus>([this](PortStatus& ev) {
+    const of::PhyPort& p = ev.msg.desc;
+    if (ev.msg.reason == of::PortReason::kDelete || p.port_no == 0 || p.port_no > of::port::kMax) return;
+    if ((p.state & of::port_state::kLinkDown) || (p.config & of::port_config::kPortDown)) return;
+    ev.conn.send_packet_out_port(of::kNoBuffer, of::port::kNone, p.port_no,
+                                 build_discovery_lldp(ev.dpid, p.port_no, p.hw_addr));
+  });
   // The replica is updated before anyone else hears of the change.
   ctx.listen<LinkUp>([this](LinkUp& ev) { view_.add(ev.link); }, kDiscoveryListenPriority);
   ctx.listen<LinkDown>([this](LinkDown& ev) { view_.remove(ev.link); }, kDiscoveryListenPriority);

@@ -2,10 +2,13 @@
 // discovery: LLDP topology discovery (POX's openflow.discovery).
 //
 // Per shard: every --interval seconds each switch of the shard sends one
-// LLDP frame out of every physical port (PACKET_OUT, also once at
-// ConnectionUp). The frame says where it left: Chassis ID "dpid:<16 hex>"
-// and Port ID "<port number>" (both subtype 7, locally assigned), TTL 120,
-// sent to 01:80:c2:00:00:0e from the port's own MAC. At ConnectionUp the
+// LLDP frame out of every physical port (PACKET_OUT; also at once on
+// ConnectionUp, and out of a port a PORT_STATUS reports added or up). The
+// frame says where it left: Chassis ID "dpid:<16 hex>" and Port ID "<port
+// number>" (both subtype 7, locally assigned), TTL 120, sent to
+// 01:80:c2:00:00:0e from the port's own MAC. All ports at once each round
+// (POX spreads the sends over the cycle; with thousands of switches per
+// shard a burst per round is the cost of doing it simply). At ConnectionUp the
 // switch gets a flow (priority 65000, dl_type=0x88cc,
 // dl_dst=01:80:c2:00:00:0e -> CONTROLLER) so LLDP always reaches us. An
 // LLDP PacketIn on (dpid2, port2) that decodes as ours is the link

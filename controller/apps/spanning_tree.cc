@@ -59,6 +59,8 @@ void SpanningTree::start(AppContext& ctx) {
       send_no_flood(ev.dpid, p, true);
       applied_[{ev.dpid, no}] = true;
     }
+    if (!ctx_->core().has("discovery"))
+      ctx_->log().warn("spanning_tree without discovery: no links are known, every port will flood");
     const double hold = hold_down_seconds();
     ctx_->log().info("switch {:016x}: flooding held down for {:.2f} s until its links are discovered",
                      ev.dpid, hold);

@@ -5,8 +5,9 @@
 // frame sent out of (dpid1, port1) arrived at (dpid2, port2). The one
 // LinkDatabase lives in discovery's shard-0 instance; it decides when a link
 // is new or timed out and raises LinkUp/LinkDown on every shard
-// (Runtime::broadcast_event), so each shard keeps its own TopologyView
-// replica, updated in the same order everywhere, and reads it without locks.
+// (Runtime::post_to_all, control mailbox: in order, never dropped), so
+// each shard keeps its own TopologyView replica, updated in the same order
+// everywhere, and reads it without locks.
 //
 // The graph algorithms are pure functions of a link set, deterministic
 // (ascending dpid, then port) so their results can be checked against
