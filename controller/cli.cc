@@ -210,6 +210,10 @@ bool parse_cli(const std::vector<std::string>& args, const AppCatalog& catalog, 
   cli.add_option("--shard-backlog", cfg.shard_backlog,
                  "Unsent bytes on one shard above which it stops reading all its switches until they "
                  "drop below a quarter (0: off)");
+  cli.add_option("--mailbox-capacity", cfg.mailbox_capacity,
+                 "Bound of each shard's cross-shard data mailbox and of the PacketIns waiting for global "
+                 "apps; beyond it they are dropped and counted")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 24));
   cli.add_option("--config", cfg.config_file,
                  "TOML file with app options, one [APP] table each (idle_timeout = 20); command-line "
                  "app options win; re-read on SIGHUP")
