@@ -14,7 +14,9 @@
 // broadcast injected on h1 reaches h2 and h3 exactly once and h1 never;
 // the bridges' port counters grow by no more than LLDP can explain (no
 // storm); a unicast h2 -> h1 reaches only h1, through flows on s2 and s1
-// only (the direct cable). Everything started here is
+// only (the direct cable). Under l2_learning the s1-s2 cable is then
+// removed: the tree is recomputed, the s2-s3 cable opens, and a broadcast
+// still reaches every host once. Everything started here is
 // stopped and the temp dir removed, pass or fail.
 
 #include <netinet/in.h>
@@ -357,6 +359,19 @@ TEST_F(OvsLoop, L2LearningFindsLinksBlocksTheLoopFloodsOnceForwardsUnicast) {
   if (HasFatalFailure()) return;
   // l2_learning learned a on s2's port to s1 (the tree) and s1 on its host port.
   EXPECT_EQ(forwarding_flows(2), (std::set<std::string>{"1>3"})) << ofctl("dump-flows s2");
+
+  // 5. The s1-s2 cable goes away (PORT_STATUS delete): its links go down,
+  // the tree becomes s1-s3-s2, and the s2-s3 cable floods again.
+  vsctl("del-port s1 s1-to-s2");
+  ASSERT_TRUE(wait_for([&] { return no_flood_ports().empty(); }, 10s))
+      << ofctl("show s2") << ofctl("show s3") << log();
+  inject("h1", frame_hex("ffffffffffff", "000000000001"));
+  ASSERT_TRUE(wait_for([&] { return data_frames(pcap(2)).size() >= 2 && data_frames(pcap(3)).size() >= 2; }));
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(data_frames(pcap(1)).size(), 1u);  // the unicast only
+  EXPECT_EQ(data_frames(pcap(2)).size(), 2u);
+  EXPECT_EQ(data_frames(pcap(3)).size(), 2u);
+  EXPECT_NE(log().find("link down 00000000000000a1.2 -> 00000000000000a2.3"), std::string::npos) << log();
 }
 
 TEST_F(OvsLoop, L2MultiForwardsAlongTheShortestPath) {
