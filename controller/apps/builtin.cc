@@ -1,4 +1,5 @@
 #include "controller/apps/builtin.h"
+#include "controller/messenger/messenger_app.h"
 #include "controller/apps/flow_stats.h"
 #include "controller/apps/l3_learning.h"
 #include "controller/apps/discovery.h"
@@ -15,6 +16,7 @@ namespace ofkit::ctl {
 void register_builtin_apps(AppCatalog& catalog) {
   catalog.add(hub_app_info());
   catalog.add(l2_learning_app_info());
+  catalog.add(messenger_app_info());
   catalog.add(flow_stats_app_info());
   catalog.add(l3_learning_app_info());
   catalog.add(discovery_app_info());
