@@ -120,16 +120,22 @@ void apply_set_field(Packet& p, const ActionOp& op) {
 }
 
 ActionExecutor::ActionExecutor(std::vector<Port*> ports, uint16_t tx_queue, PacketPool* pool,
-                               ThreadCounters* counters, PortCounters* port_counters, PacketInSink* sink)
+                               ThreadCounters* counters, PortCounters* port_counters, PacketInSink* sink,
+                               Port* local)
     : ports_(std::move(ports)),
-      port_config_(ports_.size(), 0),
-      tx_(ports_.size()),
+      n_phys_(static_cast<uint16_t>(ports_.size())),
+      has_local_(local != nullptr),
+      port_config_(ports_.size() + 1, 0),
+      tx_(ports_.size() + 1),
       tx_queue_(tx_queue),
       pool_(pool),
       counters_(counters),
       port_counters_(port_counters),
       sink_(sink),
-      macs_(kMacTableSize) {}
+      macs_(kMacTableSize) {
+  ports_.push_back(local);  // internal number n+1; null without a local port
+  dirty_.reserve(ports_.size());
+}
 
 void ActionExecutor::execute(Packet* pkt, const ActionProgram& prog) {
   if (prog.last_output < 0) {
@@ -159,6 +165,10 @@ void ActionExecutor::enqueue(Packet* pkt, uint16_t port_no) {
     return;
   }
   TxQueue& q = tx_[port_no - 1];
+  if (!q.listed) {
+    q.listed = true;
+    dirty_.push_back(port_no);
+  }
   q.pkts[q.n++] = pkt;
   if (q.n == kBurstSize) flush_port(port_no);
 }
@@ -191,7 +201,8 @@ void ActionExecutor::output(Packet* pkt, uint16_t port_no, uint16_t max_len, boo
       if (port_no == in_port) port_no = 0;  // never back out the input port unless IN_PORT
       break;
   }
-  if (port_no < 1 || port_no > ports_.size()) {  // LOCAL (no local port), NONE, unknown
+  if (port_no == of::port::kLocal && has_local_) port_no = local_index();
+  if (port_no < 1 || port_no > n_phys_ + (has_local_ ? 1 : 0)) {  // LOCAL without a local port, NONE, unknown
     counters_->drops_no_action.inc();
     if (consume) free_packet(pkt);
     return;
@@ -207,7 +218,7 @@ void ActionExecutor::output(Packet* pkt, uint16_t port_no, uint16_t max_len, boo
 void ActionExecutor::flood(Packet* pkt, bool all, bool consume) {
   const uint16_t in_port = pkt->in_port;
   uint16_t last = 0;
-  for (uint16_t port = 1; port <= ports_.size(); ++port) {
+  for (uint16_t port = 1; port <= n_phys_; ++port) {
     if (port == in_port) continue;
     const uint32_t cfg = port_config_[port - 1];
     if (cfg & (of::port_config::kPortDown | of::port_config::kNoFwd)) continue;
@@ -279,7 +290,11 @@ void ActionExecutor::flush_port(uint16_t port_no) {
 }
 
 void ActionExecutor::flush() {
-  for (uint16_t port = 1; port <= tx_.size(); ++port) flush_port(port);
+  for (const uint16_t port : dirty_) {
+    flush_port(port);
+    tx_[port - 1].listed = false;
+  }
+  dirty_.clear();
 }
 
 }  // namespace ofkit::dp

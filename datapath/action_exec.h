@@ -6,7 +6,8 @@
 // to the last output; earlier outputs (and every port of FLOOD/ALL but the
 // last) get copies taken from this thread's pool, so later set-field actions
 // never change what an earlier output sent. Outputs are queued per port and
-// sent in bursts by flush() (once per RX burst).
+// sent in bursts by flush() (once per RX burst), which visits only the ports
+// that got packets.
 //
 // Port rules (OF1.0): a packet is never sent back out its input port unless
 // the action is OFPP_IN_PORT; FLOOD skips NO_FLOOD ports, ALL does not;
@@ -45,12 +46,20 @@ void apply_set_field(Packet& p, const ActionOp& op);
 
 class ActionExecutor {
  public:
-  // ports[i] is port number i+1. port_counters has ports.size()+1 entries
-  // (index = port number). tx_queue is this thread's TX queue on every port.
+  // ports[i] is port number i+1. port_counters has ports.size()+2 entries
+  // (index = port number; the last one counts OFPP_LOCAL). tx_queue is this
+  // thread's TX queue on every port. `local` (may be null) is the OFPP_LOCAL
+  // port: output:LOCAL goes there (it is not physical, so FLOOD and ALL skip
+  // it); without one output:LOCAL is a counted drop.
   ActionExecutor(std::vector<Port*> ports, uint16_t tx_queue, PacketPool* pool, ThreadCounters* counters,
-                 PortCounters* port_counters, PacketInSink* sink);
+                 PortCounters* port_counters, PacketInSink* sink, Port* local = nullptr);
 
+  // Internal index of OFPP_LOCAL in port_config/port_counters arrays.
+  uint16_t local_index() const { return n_phys_ + 1; }
+
+  // port_no: 1..n or of::port::kLocal.
   void set_port_config(uint16_t port_no, uint32_t config) {
+    if (port_no == of::port::kLocal) port_no = local_index();
     if (port_no >= 1 && port_no <= port_config_.size()) port_config_[port_no - 1] = config;
   }
   uint32_t port_config(uint16_t port_no) const {
@@ -64,12 +73,13 @@ class ActionExecutor {
   void flush();
   void drop(Packet* pkt) { free_packet(pkt); }
 
-  uint16_t n_ports() const { return static_cast<uint16_t>(ports_.size()); }
+  uint16_t n_ports() const { return n_phys_; }
 
  private:
   struct TxQueue {
     Packet* pkts[kBurstSize];
     uint16_t n = 0;
+    bool listed = false;  // in dirty_
   };
   struct MacEntry {
     uint64_t mac_vlan = 0;  // mac << 16 | vlan, 0 = empty
@@ -80,9 +90,14 @@ class ActionExecutor {
   void normal(Packet* pkt, bool consume);
   void flush_port(uint16_t port_no);
 
-  std::vector<Port*> ports_;
+  std::vector<Port*> ports_;  // physical ports, then the local port (if any)
+  uint16_t n_phys_;
+  bool has_local_;
   std::vector<uint32_t> port_config_;
   std::vector<TxQueue> tx_;
+  // Ports that got packets since the last flush(): flush() touches only
+  // these, so a burst to one port of a 256-port switch flushes one queue.
+  std::vector<uint16_t> dirty_;
   uint16_t tx_queue_;
   PacketPool* pool_;
   ThreadCounters* counters_;

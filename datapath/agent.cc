@@ -150,6 +150,7 @@ int Agent::adopt(std::unique_ptr<Channel> channel, Role role, bool keepalive) {
   }
   spdlog::info("{} connection {} from {}", role_name(role), id, ref.channel->name());
   send(ref, of::Hello{}, ref.xids.next());
+  flush_output(ref);
   update_interest(ref);
   return id;
 }
@@ -158,13 +159,11 @@ void Agent::on_readable(int conn_id, uint32_t events) {
   auto it = conns_.find(conn_id);
   if (it == conns_.end()) return;
   Connection& c = *it->second;
-  if (events & EPOLLOUT) {
-    if (c.channel->flush() == IoStatus::kClosed) {
-      c.closing = true;
-      c.close_reason = c.channel->error();
-    }
-  }
-  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+  if (events & EPOLLOUT) flush_output(c);
+  // Readable, or writable again: service() also resumes requests that were
+  // held back while the output was above the high-water mark.
+  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP) ||
+      (!c.closing && !c.staged.empty() && c.channel->pending() < config_.output_high_water)) {
     service(conn_id);
     return;
   }
@@ -178,13 +177,15 @@ void Agent::service(int conn_id) {
   auto it = conns_.find(conn_id);
   if (it == conns_.end()) return;
   Connection& c = *it->second;
-  if (!c.closing && c.staged.size() < kMaxStaged && !c.barrier) {
+  if (!c.closing && c.staged.size() < kMaxStaged && !c.barrier &&
+      c.channel->pending() < config_.output_high_water) {
     if (c.channel->receive(&c.staged) == IoStatus::kClosed) {
       c.closing = true;
       c.close_reason = c.channel->error();
     }
   }
-  process(c);  // handles what arrived, even from a peer that then closed
+  process(c);       // handles what arrived, even from a peer that then closed
+  flush_output(c);  // every reply to this batch of requests in one write
   if (c.closing) {
     close_connection(conn_id, c.close_reason);
     return;
@@ -193,8 +194,9 @@ void Agent::service(int conn_id) {
 }
 
 void Agent::process(Connection& c) {
+  auto throttled = [&] { return c.channel->pending() >= config_.output_high_water; };
   for (;;) {
-    while (!c.barrier && !c.framer.failed()) {
+    while (!c.barrier && !c.framer.failed() && !throttled()) {
       auto m = c.framer.next();
       if (!m) break;
       handle(c, *m);
@@ -209,7 +211,7 @@ void Agent::process(Connection& c) {
       c.close_reason = "protocol error: message length below 8";
       return;
     }
-    if (c.barrier || c.staged.empty()) return;
+    if (c.barrier || c.staged.empty() || throttled() || c.closing) return;
     const size_t taken = c.framer.feed(c.staged);
     if (taken == 0) return;
     c.staged.erase(c.staged.begin(), c.staged.begin() + static_cast<ptrdiff_t>(taken));
@@ -220,7 +222,8 @@ void Agent::update_interest(Connection& c) {
   const int fd = c.channel->fd();
   if (fd < 0 || c.closing) return;
   uint32_t want = 0;
-  if (!c.barrier && c.staged.size() < kMaxStaged) want |= EPOLLIN;
+  if (!c.barrier && c.staged.size() < kMaxStaged && c.channel->pending() < config_.output_high_water)
+    want |= EPOLLIN;
   if (c.channel->pending() > 0) want |= EPOLLOUT;
   if (want != c.interest) {
     loop_->modify(fd, want);
@@ -233,6 +236,20 @@ void Agent::send_raw(Connection& c, std::span<const uint8_t> bytes) {
   ++c.tx_messages;
   ++counters_.messages_sent;
   if (c.channel->send(bytes) == IoStatus::kClosed) {
+    c.closing = true;
+    c.close_reason = c.channel->error();
+    return;
+  }
+  if (c.channel->pending() > config_.max_output_bytes) {
+    ++counters_.output_overflow_disconnects;
+    c.closing = true;
+    c.close_reason = "peer not reading: over " + std::to_string(config_.max_output_bytes) + " bytes unsent";
+  }
+}
+
+void Agent::flush_output(Connection& c) {
+  if (c.channel->pending() == 0) return;
+  if (c.channel->flush() == IoStatus::kClosed && !c.closing) {
     c.closing = true;
     c.close_reason = c.channel->error();
   }
@@ -264,6 +281,21 @@ void Agent::handle(Connection& c, std::span<const uint8_t> bytes) {
   c.keepalive.on_receive(now_());
   const of::Header h = of::read_header(bytes.data());
 
+  if (!c.hello_received && h.type != of::MsgType::kHello) {
+    of::ErrorMsg e;
+    e.type = of::ofperr_type(of::Ofperr::kHelloFailedIncompatible);
+    e.code = of::ofperr_code(of::Ofperr::kHelloFailedIncompatible);
+    const std::string text = "the first message must be HELLO";
+    e.data.assign(text.begin(), text.end());
+    send(c, e, h.xid);
+    ++counters_.errors_sent;
+    ++counters_.hello_failures;
+    c.closing = true;
+    c.close_reason =
+        "protocol error: message type " + std::to_string(static_cast<int>(h.type)) + " before HELLO";
+    return;
+  }
+
   if (h.type == of::MsgType::kHello) {
     // Version negotiation: we speak only 0x01; any peer offering >= 0x01
     // negotiates 0x01 (our HELLO already says so).
@@ -275,6 +307,7 @@ void Agent::handle(Connection& c, std::span<const uint8_t> bytes) {
       e.data.assign(text.begin(), text.end());
       send(c, e, h.xid);
       ++counters_.errors_sent;
+      ++counters_.hello_failures;
       c.closing = true;
       c.close_reason = "protocol error: incompatible version " + std::to_string(h.version);
       return;
@@ -486,6 +519,18 @@ Duration Agent::tick() {
   check_barriers();
   check_keepalives(now);
   drive_links(now);
+  // One write per connection for everything this tick queued (PacketIns,
+  // barrier replies, echoes).
+  for (auto& [id, c] : conns_) {
+    flush_output(*c);
+    // Requests held back while the output was over the high-water mark:
+    // the socket may have nothing new to read, so resume them from here.
+    if (!c->closing && !c->barrier && c->channel->pending() < config_.output_high_water) {
+      process(*c);
+      flush_output(*c);
+    }
+    update_interest(*c);
+  }
   for (auto& [id, c] : conns_)
     if (c->closing) to_close_.push_back(id);
   for (int id : to_close_) {
@@ -653,8 +698,14 @@ void Agent::on_accept(size_t index) {
 // ---- fail mode ---------------------------------------------------------------
 
 void Agent::update_fail_mode() {
-  if (config_.fail_mode != FailMode::kStandalone) return;
   const bool up = controller_up();
+  if (!up && controller_was_up_ && dp_->emergency_flow_count() > 0) {
+    const size_t n = dp_->enter_emergency_mode();
+    ++counters_.emergency_entries;
+    spdlog::warn("controller connection lost: emergency mode, {} emergency flows installed", n);
+  }
+  controller_was_up_ = up;
+  if (config_.fail_mode != FailMode::kStandalone) return;
   if (!up && !fail_open_installed_) {
     if (dp_->flow_mod(fail_open_flow(of::FlowModCommand::kAdd))) {
       fail_open_installed_ = true;

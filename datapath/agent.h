@@ -22,7 +22,17 @@
 //   - Fail mode: while no controller connection is up, secure drops misses
 //     (flows stay), standalone installs one priority-0 match-all flow with
 //     output:NORMAL (the data plane's learning switch), removed as soon as a
-//     controller says HELLO.
+//     controller says HELLO. If emergency flows (OFPFF_EMERG) are stored,
+//     losing the last controller first enters OF1.0 emergency mode: normal
+//     flows are deleted and the emergency flows installed (they stay after a
+//     controller reconnects, for it to delete).
+//   - HELLO first (OF1.0 section 6.3.1, as Open vSwitch enforces it): a peer
+//     whose first message is not HELLO gets OFPET_HELLO_FAILED/INCOMPATIBLE
+//     and is disconnected.
+//   - Output is gathered: replies and asynchronous messages are queued on
+//     the channel and written once per service()/tick() (one send() for
+//     many messages). A peer that does not read is throttled (no reading
+//     above output_high_water) and then disconnected (max_output_bytes).
 //
 // Time comes in through NowFn so the unit tests run keepalive, inactivity
 // and back-off on a fake clock. Single-threaded: everything runs on the
@@ -60,6 +70,11 @@ struct AgentConfig {
   Duration max_backoff{8000};
   Duration connect_timeout{5000};
   size_t max_backlog_bytes = 8u << 20;  // PacketIns to a controller are dropped beyond this
+  // Unsent output per connection: above output_high_water the agent stops
+  // reading and handling that peer's requests until it drains; above
+  // max_output_bytes (a peer that never reads) it disconnects.
+  size_t output_high_water = 1u << 20;
+  size_t max_output_bytes = 32u << 20;
 };
 
 struct AgentCounters {
@@ -75,6 +90,9 @@ struct AgentCounters {
   uint64_t echo_probes_sent = 0;
   uint64_t inactivity_disconnects = 0;
   uint64_t datapath_events = 0;  // PACKET_IN, FLOW_REMOVED, PORT_STATUS handed over by the datapath
+  uint64_t hello_failures = 0;   // peers whose first message was not HELLO (or an older version)
+  uint64_t output_overflow_disconnects = 0;  // peers that stopped reading (max_output_bytes)
+  uint64_t emergency_entries = 0;            // times emergency mode was entered
 };
 
 class Agent {
@@ -159,6 +177,7 @@ class Agent {
   void on_connect_ready(size_t link_index);
   void link_lost(size_t link_index, TimePoint now, const std::string& why);
   void update_fail_mode();
+  void flush_output(Connection& c);
   void on_accept(size_t listener_index);
 
   Datapath* dp_;
@@ -170,6 +189,7 @@ class Agent {
   std::vector<std::unique_ptr<Listener>> listeners_;
   int next_conn_id_ = 1;
   bool fail_open_installed_ = false;
+  bool controller_was_up_ = false;
   bool workers_running_ = true;
   TimePoint next_expire_{};
   std::vector<int> to_close_;

@@ -3,8 +3,9 @@
 // controller the agent connected to (tcp:, unix:), a management client that
 // connected to a listener (ptcp:, punix:), or the in-process controller
 // (local). The agent frames messages itself; a channel only moves bytes and
-// never blocks: send() queues what the peer cannot take yet and flush()
-// continues when fd() becomes writable.
+// never blocks: send() queues, flush() writes what the peer takes and is
+// called again when fd() becomes writable. The agent gathers the messages of
+// one loop iteration and flushes once (one send() for many messages).
 
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +26,8 @@ class Channel {
   // Appends what is available (possibly nothing) to *in. kClosed on EOF or
   // error; error() then says why.
   virtual IoStatus receive(std::vector<uint8_t>* in) = 0;
-  // Queues bytes and writes as much as the peer takes now.
+  // Queues bytes; a channel may write when its queue grows large, but the
+  // caller must flush() to be sure they leave.
   virtual IoStatus send(std::span<const uint8_t> bytes) = 0;
   virtual IoStatus flush() = 0;
   // Bytes queued but not yet taken by the peer.

@@ -217,12 +217,16 @@ IoStatus SocketChannel::receive(std::vector<uint8_t>* in) {
 IoStatus SocketChannel::send(std::span<const uint8_t> bytes) {
   if (closed_) return IoStatus::kClosed;
   out_.insert(out_.end(), bytes.begin(), bytes.end());
-  return flush();
+  // Gather small messages for one write at flush(); write early only once a
+  // socket buffer's worth is queued.
+  if (pending() >= kWriteEarlyBytes) return flush();
+  return IoStatus::kOk;
 }
 
 IoStatus SocketChannel::flush() {
   if (closed_) return IoStatus::kClosed;
   while (out_pos_ < out_.size()) {
+    ++write_calls_;
     const ssize_t n = ::send(fd_, out_.data() + out_pos_, out_.size() - out_pos_, MSG_NOSIGNAL);
     if (n > 0) {
       out_pos_ += static_cast<size_t>(n);

@@ -25,6 +25,7 @@ uint16_t local_port(int fd);
 // Accepts one connection, non-blocking; -1 when none is pending.
 int accept_nonblocking(int listen_fd, std::string* peer_name);
 
+// send() queues (writing early only past kWriteEarlyBytes); flush() writes.
 class SocketChannel final : public Channel {
  public:
   // Takes ownership of a connected fd; made non-blocking here.
@@ -38,6 +39,10 @@ class SocketChannel final : public Channel {
   size_t pending() const override { return out_.size() - out_pos_; }
   std::string name() const override { return name_; }
   const std::string& error() const override { return error_; }
+  // send() syscalls made so far (tests check that writes are gathered).
+  uint64_t write_calls() const { return write_calls_; }
+
+  static constexpr size_t kWriteEarlyBytes = 64 * 1024;
 
  private:
   int fd_;
@@ -45,6 +50,7 @@ class SocketChannel final : public Channel {
   std::string error_;
   std::vector<uint8_t> out_;
   size_t out_pos_ = 0;
+  uint64_t write_calls_ = 0;
   bool closed_ = false;
 };
 

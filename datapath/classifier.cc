@@ -84,14 +84,24 @@ void Subtable::remove(Rule* r) {
   max_priority_ = priorities_.empty() ? 0 : priorities_.rbegin()->first;
 }
 
-void Classifier::insert(const FlowKey& masked_key, const FlowKey& mask, uint32_t priority, uint32_t flow_id,
-                        ActionProgramPtr actions) {
-  auto rule = std::make_unique<Rule>();
+const Rule* Classifier::insert(const FlowKey& masked_key, const FlowKey& mask, uint32_t priority,
+                               uint32_t flow_id, ActionProgramPtr actions) {
+  if (rules_.count(flow_id)) return nullptr;
+  Rule* rule;
+  if (free_rules_.empty()) {
+    storage_.push_back(std::make_unique<Rule>());
+    rule = storage_.back().get();
+  } else {
+    rule = free_rules_.back();
+    free_rules_.pop_back();
+  }
   rule->key = masked_key;
   rule->mask = mask;
   rule->priority = priority;
   rule->flow_id = flow_id;
   rule->actions = std::move(actions);
+  rule->next = nullptr;
+  rule->seq = next_seq_++;
   Subtable* st = nullptr;
   for (auto& s : subtables_) {
     if (key_equal(s->mask(), mask)) {
@@ -103,16 +113,24 @@ void Classifier::insert(const FlowKey& masked_key, const FlowKey& mask, uint32_t
     subtables_.push_back(std::make_unique<Subtable>(mask));
     st = subtables_.back().get();
   }
-  st->insert(rule.get());
-  rules_[flow_id] = std::move(rule);
+  st->insert(rule);
+  rules_[flow_id] = rule;
   ++generation_;
   resort();
+  return rule;
+}
+
+void Classifier::release(Rule* r) {
+  r->seq = 0;  // cached (rule, seq) pairs no longer validate
+  r->actions.reset();
+  r->next = nullptr;
+  free_rules_.push_back(r);
 }
 
 bool Classifier::remove(uint32_t flow_id) {
   auto it = rules_.find(flow_id);
   if (it == rules_.end()) return false;
-  Rule* r = it->second.get();
+  Rule* r = it->second;
   for (size_t i = 0; i < subtables_.size(); ++i) {
     Subtable* st = subtables_[i].get();
     if (!key_equal(st->mask(), r->mask)) continue;
@@ -121,6 +139,7 @@ bool Classifier::remove(uint32_t flow_id) {
     break;
   }
   rules_.erase(it);
+  release(r);
   ++generation_;
   resort();
   return true;
@@ -135,12 +154,13 @@ bool Classifier::set_actions(uint32_t flow_id, ActionProgramPtr actions) {
 
 const Rule* Classifier::rule(uint32_t flow_id) const {
   auto it = rules_.find(flow_id);
-  return it == rules_.end() ? nullptr : it->second.get();
+  return it == rules_.end() ? nullptr : it->second;
 }
 
 void Classifier::clear() {
   order_.clear();
   subtables_.clear();
+  for (auto& kv : rules_) release(kv.second);
   rules_.clear();
   ++generation_;
 }

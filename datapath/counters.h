@@ -41,6 +41,7 @@ struct alignas(64) ThreadCounters {
   Counter drops_tx;
   Counter drops_ring_full;
   Counter drops_no_buffer;  // packet pool exhausted (clones)
+  Counter drops_frag;       // IPv4 fragments under OFPC_FRAG_DROP
   Counter table_misses;
   Counter packet_ins_sent;
   Counter packet_ins_rate_limited;
@@ -48,6 +49,7 @@ struct alignas(64) ThreadCounters {
   Counter classifier_hits;
   Counter bursts;
   Counter changes_applied;
+  Counter changes_rejected;  // a flow add whose id the replica already has (never expected)
 };
 
 }  // namespace ofkit::dp

@@ -49,7 +49,8 @@ uint32_t supported_actions() {
 
 class DatapathImpl final : public Datapath, public PacketInSink {
  public:
-  DatapathImpl(const DatapathConfig& cfg, std::vector<std::unique_ptr<Port>> ports);
+  DatapathImpl(const DatapathConfig& cfg, std::vector<std::unique_ptr<Port>> ports,
+               std::unique_ptr<Port> local_port);
   ~DatapathImpl() override { stop(); }
 
   void start() override;
@@ -60,6 +61,7 @@ class DatapathImpl final : public Datapath, public PacketInSink {
     return (port_no >= 1 && port_no <= ports_.size()) ? ports_[port_no - 1].get() : nullptr;
   }
   uint16_t port_count() const override { return static_cast<uint16_t>(ports_.size()); }
+  Port* local_port() const override { return local_port_.get(); }
 
   Features features() const override;
   SwitchConfig get_config() const override { return config_; }
@@ -78,6 +80,8 @@ class DatapathImpl final : public Datapath, public PacketInSink {
   size_t poll_control(size_t budget) override;
   void expire_flows() override;
   bool inputs_exhausted() const override;
+  size_t emergency_flow_count() const override { return table_.emergency_size(); }
+  size_t enter_emergency_mode() override;
   DatapathCounters counters() const override;
   std::string counters_text() const override;
   std::string dump_flows_text() const override;
@@ -99,11 +103,18 @@ class DatapathImpl final : public Datapath, public PacketInSink {
                         of::PacketInReason reason, uint16_t max_len);
   PortInfo port_info(uint16_t port_no) const;
   bool selects_table(uint8_t table_id) const { return table_id == 0 || table_id == 0xff; }
+  // OFPP_LOCAL's index in the per-port counter arrays (after the n physical ports).
+  uint16_t local_index() const { return static_cast<uint16_t>(ports_.size() + 1); }
+  const std::string& port_name(uint16_t port_no) const {
+    return port_no == of::port::kLocal ? cfg_.local_port_name : ports_[port_no - 1]->name();
+  }
 
   DatapathConfig cfg_;
   SystemClock system_clock_;
   const Clock* clock_;
   std::vector<std::unique_ptr<Port>> ports_;
+  std::unique_ptr<Port> local_port_;  // OFPP_LOCAL, or null
+  uint32_t local_config_ = 0;
   std::vector<uint32_t> port_config_;
   std::vector<bool> link_up_;
   FlowTable table_;
@@ -130,10 +141,12 @@ class DatapathImpl final : public Datapath, public PacketInSink {
   uint64_t last_link_check_ns_ = 0;
 };
 
-DatapathImpl::DatapathImpl(const DatapathConfig& cfg, std::vector<std::unique_ptr<Port>> ports)
+DatapathImpl::DatapathImpl(const DatapathConfig& cfg, std::vector<std::unique_ptr<Port>> ports,
+                           std::unique_ptr<Port> local_port)
     : cfg_(cfg),
       clock_(cfg.clock ? cfg.clock : &system_clock_),
       ports_(std::move(ports)),
+      local_port_(std::move(local_port)),
       port_config_(ports_.size(), 0),
       link_up_(ports_.size(), true),
       table_(cfg.flow_capacity, cfg.emergency_capacity, static_cast<uint16_t>(ports_.size())),
@@ -150,6 +163,7 @@ DatapathImpl::DatapathImpl(const DatapathConfig& cfg, std::vector<std::unique_pt
     s.clock = clock_;
     s.miss_rate_pps = cfg.miss_rate_pps;
     s.miss_burst = cfg.miss_burst;
+    s.local_port = local_port_.get();
     workers_.push_back(std::make_unique<Worker>(s));
   }
   backlog_.resize(n_workers);
@@ -161,10 +175,11 @@ DatapathImpl::DatapathImpl(const DatapathConfig& cfg, std::vector<std::unique_pt
           RxQueueRef{ports_[i].get(), static_cast<uint16_t>(i + 1), q});
     }
   }
-  ctl_port_counters_ = std::make_unique<PortCounters[]>(ports_.size() + 1);
+  ctl_port_counters_ = std::make_unique<PortCounters[]>(ports_.size() + 2);
   ctl_flow_counters_ = std::make_unique<FlowCounter[]>(table_.slot_count());
-  ctl_exec_ = std::make_unique<ActionExecutor>(raw, static_cast<uint16_t>(n_workers), &ctl_pool_,
-                                               &ctl_counters_, ctl_port_counters_.get(), this);
+  ctl_exec_ =
+      std::make_unique<ActionExecutor>(raw, static_cast<uint16_t>(n_workers), &ctl_pool_, &ctl_counters_,
+                                       ctl_port_counters_.get(), this, local_port_.get());
   ctl_exec_->set_table_hook([this](Packet* p) { table_lookup(p); });
   if (cfg_.datapath_id == 0) {
     cfg_.datapath_id = ports_.empty() ? 1 : ports_[0]->mac().to_u64();
@@ -190,6 +205,7 @@ void DatapathImpl::stop() {
   }
   ctl_exec_->flush();
   for (auto& p : ports_) p->flush();
+  if (local_port_) local_port_->flush();
 }
 
 void DatapathImpl::run_once() {
@@ -349,6 +365,17 @@ void DatapathImpl::table_lookup(Packet* p) {
   ctl_exec_->execute(p, *r->actions);
 }
 
+size_t DatapathImpl::enter_emergency_mode() {
+  flush_backlogs();
+  std::vector<FlowChange> changes;
+  std::vector<FlowRemovedEvent> removed;
+  const size_t n = table_.enter_emergency(
+      now(), epoch_ + 1, [this](uint32_t id) { return read_counts(id); }, &changes, &removed);
+  commit(changes);
+  reclaim();
+  return n;
+}
+
 void DatapathImpl::expire_flows() {
   flush_backlogs();
   std::vector<FlowChange> changes;
@@ -377,6 +404,10 @@ of::Result<void> DatapathImpl::packet_out(const PacketOutRequest& req) {
     }
     p->assign(b->data.data(), b->data.size());
   } else {
+    if (req.data.size() > kMaxRxFrame) {  // never sent truncated
+      free_packet(p);
+      return of::fail(of::Ofperr::kBadRequestBadLen);
+    }
     p->assign(req.data.data(), req.data.size());
   }
   p->in_port = req.in_port;
@@ -390,6 +421,10 @@ void DatapathImpl::packet_in(const Packet& pkt, of::PacketInReason reason, uint1
   // queued and handed out by poll_control, never re-entering the agent.
   if (port_config_.size() >= pkt.in_port && pkt.in_port >= 1 &&
       (port_config_[pkt.in_port - 1] & of::port_config::kNoPacketIn)) {
+    return;
+  }
+  if (ctl_packet_ins_.size() >= cfg_.control_packet_in_queue) {  // bounded: the agent is not draining
+    ctl_counters_.drops_ring_full.inc();
     return;
   }
   ControlPacketIn c;
@@ -472,6 +507,14 @@ bool DatapathImpl::inputs_exhausted() const {
 
 PortInfo DatapathImpl::port_info(uint16_t port_no) const {
   PortInfo info;
+  if (port_no == of::port::kLocal) {
+    info.port_no = port_no;
+    info.hw_addr = local_port_->mac();
+    info.name = cfg_.local_port_name.substr(0, of::kMaxPortNameLen - 1);
+    info.config = local_config_;
+    info.state = 0;
+    return info;  // no speed or media features: a virtual port
+  }
   const Port& p = *ports_[port_no - 1];
   info.port_no = port_no;
   info.hw_addr = p.mac();
@@ -493,6 +536,7 @@ Features DatapathImpl::features() const {
                    of::capability::kQueueStats | of::capability::kArpMatchIp;
   f.actions = supported_actions();
   for (uint16_t i = 1; i <= ports_.size(); ++i) f.ports.push_back(port_info(i));
+  if (local_port_) f.ports.push_back(port_info(of::port::kLocal));
   return f;
 }
 
@@ -508,9 +552,13 @@ void DatapathImpl::set_config(const SwitchConfig& config) {
 }
 
 of::Result<void> DatapathImpl::port_mod(const PortModRequest& req) {
-  if (req.port_no < 1 || req.port_no > ports_.size()) return of::fail(of::Ofperr::kPortModFailedBadPort);
-  if (!(req.hw_addr == ports_[req.port_no - 1]->mac())) return of::fail(of::Ofperr::kPortModFailedBadHwAddr);
-  uint32_t& cfg = port_config_[req.port_no - 1];
+  const bool local = req.port_no == of::port::kLocal && local_port_;
+  if (!local && (req.port_no < 1 || req.port_no > ports_.size())) {
+    return of::fail(of::Ofperr::kPortModFailedBadPort);
+  }
+  const Port& port = local ? *local_port_ : *ports_[req.port_no - 1];
+  if (!(req.hw_addr == port.mac())) return of::fail(of::Ofperr::kPortModFailedBadHwAddr);
+  uint32_t& cfg = local ? local_config_ : port_config_[req.port_no - 1];
   const uint32_t mask = req.mask & of::port_config::kAll;
   const uint32_t next = (cfg & ~mask) | (req.config & mask);
   if (next == cfg) return {};
@@ -587,10 +635,13 @@ std::vector<TableStatsEntry> DatapathImpl::table_stats() const {
 
 std::vector<PortStatsEntry> DatapathImpl::port_stats(uint16_t port_no) const {
   std::vector<PortStatsEntry> out;
-  for (uint16_t p = 1; p <= ports_.size(); ++p) {
-    if (port_no != of::port::kNone && port_no != p) continue;
+  const uint16_t last = static_cast<uint16_t>(ports_.size() + (local_port_ ? 1 : 0));
+  for (uint16_t p = 1; p <= last; ++p) {
+    const bool is_local = p == local_index();
+    const uint16_t number = is_local ? of::port::kLocal : p;  // p: index in the counter arrays
+    if (port_no != of::port::kNone && port_no != number) continue;
     PortStatsEntry s;
-    s.port_no = p;
+    s.port_no = number;
     auto add = [&](const PortCounters& pc) {
       s.rx_packets += pc.rx_packets.get();
       s.rx_bytes += pc.rx_bytes.get();
@@ -602,6 +653,11 @@ std::vector<PortStatsEntry> DatapathImpl::port_stats(uint16_t port_no) const {
     };
     for (const auto& w : workers_) add(w->port_counters(p));
     add(ctl_port_counters_[p]);
+    if (!is_local) {
+      const uint64_t oversize = ports_[p - 1]->rx_oversize();
+      s.rx_errors += oversize;
+      s.rx_dropped += oversize;
+    }
     s.rx_frame_err = s.rx_over_err = s.rx_crc_err = s.collisions = kAllOnes;  // not available
     out.push_back(s);
   }
@@ -610,7 +666,8 @@ std::vector<PortStatsEntry> DatapathImpl::port_stats(uint16_t port_no) const {
 
 of::Result<std::vector<QueueStatsEntry>> DatapathImpl::queue_stats(uint16_t port_no,
                                                                    uint32_t queue_id) const {
-  if (port_no != of::port::kAll && (port_no < 1 || port_no > ports_.size())) {
+  if (port_no != of::port::kAll && (port_no < 1 || port_no > ports_.size()) &&
+      !(port_no == of::port::kLocal && local_port_)) {
     return of::fail(of::Ofperr::kQueueOpFailedBadPort);
   }
   if (queue_id != of::kAllQueues && queue_id != 0) return of::fail(of::Ofperr::kQueueOpFailedBadQueue);
@@ -637,6 +694,7 @@ DatapathCounters DatapathImpl::counters() const {
     c.drops_port_config += t.drops_port_config.get();
     c.drops_tx += t.drops_tx.get() + t.drops_no_buffer.get();
     c.drops_ring_full += t.drops_ring_full.get();
+    c.drops_frag += t.drops_frag.get();
     c.table_misses += t.table_misses.get();
     c.packet_ins_sent += t.packet_ins_sent.get();
     c.packet_ins_rate_limited += t.packet_ins_rate_limited.get();
@@ -645,6 +703,7 @@ DatapathCounters DatapathImpl::counters() const {
   };
   for (const auto& w : workers_) add(w->counters());
   add(ctl_counters_);
+  for (const auto& p : ports_) c.drops_oversize += p->rx_oversize();
   c.flow_mods = flow_mods_;
   c.flows = table_.size();
   return c;
@@ -657,19 +716,21 @@ std::string DatapathImpl::counters_text() const {
     const uint64_t lookups = hits + t.table_misses.get();
     s += fmt::format(
         "{}: rx={} tx={} drops: malformed={} no_action={} port_config={} tx={} ring_full={} no_buffer={} "
-        "misses={} packet_ins={} rate_limited={} emc_hits={} classifier_hits={} cache_hit_rate={:.1f}%\n",
+        "frag={} misses={} packet_ins={} rate_limited={} emc_hits={} classifier_hits={} "
+        "cache_hit_rate={:.1f}%\n",
         who, t.rx_packets.get(), t.tx_packets.get(), t.drops_malformed.get(), t.drops_no_action.get(),
         t.drops_port_config.get(), t.drops_tx.get(), t.drops_ring_full.get(), t.drops_no_buffer.get(),
-        t.table_misses.get(), t.packet_ins_sent.get(), t.packet_ins_rate_limited.get(), t.emc_hits.get(),
-        t.classifier_hits.get(), lookups ? 100.0 * double(t.emc_hits.get()) / double(lookups) : 0.0);
+        t.drops_frag.get(), t.table_misses.get(), t.packet_ins_sent.get(), t.packet_ins_rate_limited.get(),
+        t.emc_hits.get(), t.classifier_hits.get(),
+        lookups ? 100.0 * double(t.emc_hits.get()) / double(lookups) : 0.0);
   };
   for (size_t i = 0; i < workers_.size(); ++i) line(fmt::format("worker {}", i), workers_[i]->counters());
   line("control", ctl_counters_);
   for (const PortStatsEntry& p : port_stats(of::port::kNone)) {
     s += fmt::format(
         "port {} ({}): rx={} rx_bytes={} tx={} tx_bytes={} rx_dropped={} tx_dropped={} rx_errors={}\n",
-        p.port_no, ports_[p.port_no - 1]->name(), p.rx_packets, p.rx_bytes, p.tx_packets, p.tx_bytes,
-        p.rx_dropped, p.tx_dropped, p.rx_errors);
+        p.port_no, port_name(p.port_no), p.rx_packets, p.rx_bytes, p.tx_packets, p.tx_bytes, p.rx_dropped,
+        p.tx_dropped, p.rx_errors);
   }
   s += fmt::format("flows={} flow_mods={} buffers_in_use={}/{}\n", table_.size(), flow_mods_,
                    buffers_.in_use(), buffers_.count());
@@ -714,7 +775,15 @@ std::unique_ptr<Datapath> Datapath::create(const DatapathConfig& config, std::st
     if (!p) return nullptr;
     ports.push_back(std::move(p));
   }
-  return std::make_unique<DatapathImpl>(config, std::move(ports));
+  std::unique_ptr<Port> local;
+  if (!config.local_port.empty()) {
+    local = make_port(config.local_port, 0, tx_queues, error);
+    if (!local) {
+      *error = "local port: " + *error;
+      return nullptr;
+    }
+  }
+  return std::make_unique<DatapathImpl>(config, std::move(ports), std::move(local));
 }
 
 }  // namespace ofkit::dp

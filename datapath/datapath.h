@@ -88,6 +88,12 @@ struct DatapathConfig {
   uint64_t buffer_timeout_ns = 5'000'000'000;  // an unclaimed buffer expires
   uint32_t miss_rate_pps = 10000;              // PacketIns per port per worker per second (0: unlimited)
   uint32_t miss_burst = 1000;                  // token bucket depth for the above
+  size_t control_packet_in_queue = 1024;  // PacketIns from packet_out (CONTROLLER/TABLE) held for the agent
+  // OFPP_LOCAL: a port spec as below, TX only ("sink:" counts and drops;
+  // "file:,out=local.pcap" records; "pcap:tap0" injects into a tap). Empty:
+  // no local port (output:LOCAL is a counted drop, features list none).
+  std::string local_port = "sink:";
+  std::string local_port_name = "ofdp0";  // its ofp_phy_port name (OVS: the bridge's name)
   // Port specs in order; port numbers are 1, 2, ... in this order:
   //   "pcap:eth0"                      libpcap live capture + injection
   //   "file:in.pcap,out=out.pcap"      RX from a trace, TX to a trace (either may be absent)
@@ -139,7 +145,9 @@ struct DatapathCounters {
   uint64_t drops_no_action = 0;    // matched a flow with no output (explicit drop)
   uint64_t drops_port_config = 0;  // NO_RECV / NO_FWD / PORT_DOWN
   uint64_t drops_tx = 0;           // a port's TX queue was full
-  uint64_t drops_ring_full = 0;    // PacketIn ring to the agent was full
+  uint64_t drops_ring_full = 0;    // PacketIn ring (or the control thread's queue) was full
+  uint64_t drops_frag = 0;         // IPv4 fragments dropped under OFPC_FRAG_DROP
+  uint64_t drops_oversize = 0;     // frames over kMaxRxFrame, counted and dropped on RX
   uint64_t table_misses = 0;
   uint64_t packet_ins_sent = 0;
   uint64_t packet_ins_rate_limited = 0;
@@ -173,6 +181,8 @@ class Datapath {
   // Port number 1..n (nullptr otherwise); tests reach MemoryPorts this way.
   virtual Port* port(uint16_t port_no) const = 0;
   virtual uint16_t port_count() const = 0;
+  // The OFPP_LOCAL port (DatapathConfig::local_port), or nullptr.
+  virtual Port* local_port() const { return nullptr; }
 
   // OFPT_FEATURES_REQUEST / GET_CONFIG / SET_CONFIG.
   virtual Features features() const = 0;
@@ -217,6 +227,12 @@ class Datapath {
   // with SEND_FLOW_REM) and releases expired packet buffers. Cheap to call
   // often (e.g. every 100 ms); timeouts are accurate to the call interval.
   virtual void expire_flows() = 0;
+
+  // OF1.0 emergency flows (OFPFF_EMERG): how many are stored, and entering
+  // emergency mode when the controller connection is lost: every normal flow
+  // is removed and the emergency flows are installed (see FlowTable).
+  virtual size_t emergency_flow_count() const { return 0; }
+  virtual size_t enter_emergency_mode() { return 0; }
 
   // True when every port with finite input (file ports) has delivered all
   // its frames and the workers have processed them (for --exit-on-eof).

@@ -3,12 +3,21 @@
 // full FlowKey, it remembers which rule the classifier returned for it. Two
 // candidate slots per key (from two halves of the hash), newest wins.
 //
-// Invalidation: each entry records the classifier generation it was filled
-// at; any insert or remove in the replica bumps the generation and so every
-// entry goes stale at once (a modify that only swaps actions does not, since
-// the rule object stays and lookups read its current action pointer). This
-// is what keeps a rule pointer in the cache from ever dangling: the worker
-// applies a removal and then only trusts entries of the new generation.
+// Invalidation is per rule, never "empty everything":
+//  - removal: an entry stores the rule pointer and the rule's seq at fill
+//    time; the classifier's Rule objects are type-stable and a removed (or
+//    reused) rule has another seq, so a hit is validated by comparing the
+//    two (the rule's cache line is read on a hit anyway). Removing a rule
+//    costs the cache nothing; its entries just stop validating.
+//  - insertion: a new rule can outrank what some keys cached. shadow(rule)
+//    invalidates exactly those entries: for a rule whose mask covers every
+//    key bit (an OF1.0 exact entry, the l2_learning case) that is at most
+//    the one key it matches, found by hashing; for a wildcard rule a scan
+//    of the cache for keys it matches with a cached rule not above it.
+//  - a modify that only swaps actions needs nothing (lookups read the
+//    rule's current action pointer).
+// So under l2_learning churn (a flow added for each new host) the entries of
+// every other flow stay valid.
 
 #include <cstdint>
 #include <vector>
@@ -21,36 +30,47 @@ class ExactMatchCache {
  public:
   explicit ExactMatchCache(size_t entries = 8192);  // rounded up to a power of two
 
-  const Rule* lookup(const FlowKey& key, uint32_t hash, uint64_t generation) const {
+  const Rule* lookup(const FlowKey& key, uint32_t hash) const {
     const Entry& a = entries_[hash & mask_];
-    if (a.generation == generation && a.hash == hash && key_equal(a.key, key)) return a.rule;
+    if (a.hash == hash && key_equal(a.key, key) && a.rule->seq == a.seq) return a.rule;
     const Entry& b = entries_[(hash >> 16 ^ hash) & mask_];
-    if (b.generation == generation && b.hash == hash && key_equal(b.key, key)) return b.rule;
+    if (b.hash == hash && key_equal(b.key, key) && b.rule->seq == b.seq) return b.rule;
     return nullptr;
   }
 
-  void insert(const FlowKey& key, uint32_t hash, uint64_t generation, const Rule* rule) {
+  void insert(const FlowKey& key, uint32_t hash, const Rule* rule) {
     Entry& a = entries_[hash & mask_];
     Entry& b = entries_[(hash >> 16 ^ hash) & mask_];
     // Prefer a stale slot; otherwise alternate so neither candidate starves.
-    Entry& e = (a.generation != generation) ? a : (b.generation != generation) ? b : (flip_ ^= 1) ? a : b;
+    Entry& e = !a.valid() ? a : !b.valid() ? b : (flip_ ^= 1) ? a : b;
     e.key = key;
     e.hash = hash;
-    e.generation = generation;
     e.rule = rule;
+    e.seq = rule->seq;
   }
+
+  // Invalidates the entries `rule` (just inserted) would now win.
+  void shadow(const Rule& rule);
 
   void prefetch(uint32_t hash) const { __builtin_prefetch(&entries_[hash & mask_]); }
   void clear();
   size_t capacity() const { return entries_.size(); }
+  // Entries that still validate (tests, observability; walks the cache).
+  size_t live_entries() const;
 
  private:
   struct alignas(64) Entry {
     FlowKey key;
-    const Rule* rule = nullptr;
-    uint64_t generation = 0;  // 0: never filled (classifier generations start at 1)
+    const Rule* rule = &kNoRule;
+    uint64_t seq = ~uint64_t{0};  // never equal to kNoRule.seq (0)
     uint32_t hash = 0;
+    bool valid() const { return rule->seq == seq; }
+    void invalidate() {
+      rule = &kNoRule;
+      seq = ~uint64_t{0};
+    }
   };
+  static const Rule kNoRule;  // what empty entries point at: seq 0, never valid
   std::vector<Entry> entries_;
   size_t mask_;
   unsigned flip_ = 0;

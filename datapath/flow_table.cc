@@ -183,6 +183,23 @@ of::Result<void> FlowTable::add(const FlowModRequest& fm, const of::Match& match
   return {};
 }
 
+size_t FlowTable::enter_emergency(uint64_t now_ns, uint64_t epoch, const FlowCounterReader& counts,
+                                  std::vector<FlowChange>* changes, std::vector<FlowRemovedEvent>* removed) {
+  std::vector<uint32_t> ids;
+  for (const auto& [k, id] : by_key_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  for (uint32_t id : ids)
+    remove(id, of::FlowRemovedReason::kDelete, now_ns, epoch, counts, false, changes, removed);
+  size_t installed = 0;
+  for (const FlowEntry& em : emergency_) {
+    FlowModRequest fm;
+    fm.cookie = em.cookie;
+    fm.actions = em.actions;
+    if (add(fm, em.match, em.priority, em.exact, em.program, now_ns, epoch, changes, nullptr)) ++installed;
+  }
+  return installed;
+}
+
 of::Result<void> FlowTable::add_emergency(const FlowModRequest& fm, const of::Match& match, uint16_t priority,
                                           bool exact, ActionProgramPtr program) {
   if (fm.idle_timeout != 0 || fm.hard_timeout != 0)

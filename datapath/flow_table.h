@@ -84,6 +84,13 @@ class FlowTable {
   void expire(uint64_t now_ns, uint64_t epoch, const FlowCounterReader& counts,
               std::vector<FlowChange>* changes, std::vector<FlowRemovedEvent>* removed);
 
+  // OF1.0 emergency mode (the controller connection was lost): every normal
+  // entry is removed (no FLOW_REMOVED: nobody to tell) and every emergency
+  // entry is installed as a normal one, without timeouts. The emergency
+  // table keeps its entries. Returns the number installed.
+  size_t enter_emergency(uint64_t now_ns, uint64_t epoch, const FlowCounterReader& counts,
+                         std::vector<FlowChange>* changes, std::vector<FlowRemovedEvent>* removed);
+
   // Returns slots freed at epochs <= reached to the free list; `reset` is
   // called for each so the caller can zero the slot's counters.
   void reclaim(uint64_t reached, const std::function<void(uint32_t)>& reset);

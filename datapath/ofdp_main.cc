@@ -136,6 +136,8 @@ int run(const OfdpOptions& o) {
   DatapathConfig dc;
   dc.datapath_id = o.datapath_id.value_or(0);
   dc.workers = o.workers;
+  dc.local_port = o.local_port;
+  dc.local_port_name = o.local_port_name;
   if (o.flow_capacity) dc.flow_capacity = o.flow_capacity;
   std::string error;
   if (o.eal_devices && !eal_ports(o, &dc.ports, &error)) {

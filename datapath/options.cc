@@ -16,6 +16,7 @@ namespace {
 struct Raw {
   std::vector<std::string> ports, controllers, listens, app_words, eal;
   std::string dpid, fail_mode = "secure", control_socket, log_level = "info";
+  std::string local_port = "sink:", local_port_name = "ofdp0";
   unsigned workers = 1;
   unsigned miss_send_len = 128;
   uint32_t flow_capacity = 0;
@@ -95,6 +96,10 @@ bool load_config(const std::string& path, Raw* raw, std::string* error) {
       get_string(&raw->fail_mode);
     } else if (key == "control-socket") {
       get_string(&raw->control_socket);
+    } else if (key == "local-port") {
+      get_string(&raw->local_port);
+    } else if (key == "local-port-name") {
+      get_string(&raw->local_port_name);
     } else if (key == "log") {
       get_string(&raw->log_level);
     } else if (key == "workers" || key == "miss-send-len" || key == "flow-capacity") {
@@ -230,6 +235,10 @@ ParseOutcome parse_ofdp_options(const std::vector<std::string>& argv, OfdpOption
   app.add_option("--fail-mode", raw.fail_mode,
                  "While disconnected: secure (drop misses) or standalone (learning switch)");
   app.add_option("--workers", raw.workers, "Worker threads (one per core)");
+  app.add_option("--local-port", raw.local_port,
+                 "OFPP_LOCAL (TX only): sink: (count and drop), file:,out=FILE, pcap:TAP, or none");
+  app.add_option("--local-port-name", raw.local_port_name,
+                 "OFPP_LOCAL's port name in features (as OVS: the bridge)");
   app.add_option("--miss-send-len", raw.miss_send_len,
                  "Initial miss_send_len (bytes of a missed packet sent)");
   app.add_option("--flow-capacity", raw.flow_capacity, "Flow table capacity (ALL_TABLES_FULL beyond it)");
@@ -367,6 +376,10 @@ ParseOutcome parse_ofdp_options(const std::vector<std::string>& argv, OfdpOption
   if (raw.workers < 1 || raw.workers > 128)
     return fail("bad --workers " + std::to_string(raw.workers) + ": expected 1..128");
   o.workers = raw.workers;
+  o.local_port = raw.local_port == "none" ? "" : raw.local_port;
+  if (raw.local_port_name.empty() || raw.local_port_name.size() >= 16)
+    return fail("bad --local-port-name: expected 1..15 characters");
+  o.local_port_name = raw.local_port_name;
   if (raw.miss_send_len > 65535) return fail("bad --miss-send-len: expected 0..65535");
   o.miss_send_len = static_cast<uint16_t>(raw.miss_send_len);
   o.flow_capacity = raw.flow_capacity;

@@ -36,12 +36,14 @@ struct OfdpOptions {
   std::vector<Target> listens;
   FailMode fail_mode = FailMode::kSecure;
   unsigned workers = 1;
+  std::string local_port = "sink:";  // OFPP_LOCAL port spec, empty for none
+  std::string local_port_name = "ofdp0";
   uint16_t miss_send_len = 128;
   uint32_t flow_capacity = 0;  // 0: the data plane's default
   bool exit_on_eof = false;
   bool dump_flows_on_exit = false;  // print the flow table (ovs-ofctl syntax) to stdout at exit
-  bool paused = false;         // workers wait for the control socket's "resume"
-  std::string control_socket;  // unix path, empty for none
+  bool paused = false;              // workers wait for the control socket's "resume"
+  std::string control_socket;       // unix path, empty for none
   Duration probe_interval{5000};
   Duration max_backoff{8000};
   std::string log_level = "info";

@@ -7,6 +7,7 @@
 #include "datapath/ports/file_port.h"
 #include "datapath/ports/memory_port.h"
 #include "datapath/ports/pcap_port.h"
+#include "datapath/ports/sink_port.h"
 #include "ofkit_config.h"
 
 namespace ofkit::dp {
@@ -21,11 +22,16 @@ std::unique_ptr<Port> make_port(const std::string& spec, uint16_t index, uint16_
                                 std::string* error) {
   const size_t colon = spec.find(':');
   if (colon == std::string::npos) {
-    *error = "port '" + spec + "': expected KIND:ARGS (pcap:IFACE, file:IN[,out=OUT], mem:NAME, dpdk:N)";
+    *error = "port '" + spec +
+             "': expected KIND:ARGS (pcap:IFACE, file:IN[,out=OUT], mem:NAME, sink:[NAME], dpdk:N)";
     return nullptr;
   }
   const std::string kind = spec.substr(0, colon);
   const std::string args = spec.substr(colon + 1);
+  if (kind == "sink") {
+    return std::make_unique<SinkPort>(args.empty() ? "sink" + std::to_string(index) : args,
+                                      synthetic_mac(index));
+  }
   if (kind == "mem") {
     return std::make_unique<MemoryPort>(args.empty() ? "mem" + std::to_string(index) : args,
                                         synthetic_mac(index));

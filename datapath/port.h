@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "datapath/counters.h"
 #include "datapath/ports/packet.h"
 #include "oflib/packet/addr.h"
 
@@ -38,8 +39,13 @@ class Port {
   // A port with finite input (a trace file) that has delivered all of it.
   virtual bool input_exhausted() const { return false; }
   virtual bool has_finite_input() const { return false; }
+  // Frames longer than kMaxRxFrame this port received and dropped.
+  uint64_t rx_oversize() const { return rx_oversize_.get(); }
 
  protected:
+  // For rx_burst (one thread per RX queue; backends here have one queue).
+  void count_oversize() { rx_oversize_.inc(); }
+  Counter rx_oversize_;
   std::string name_;
   MacAddr mac_;
   uint32_t curr_features_ = 0;

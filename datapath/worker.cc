@@ -26,8 +26,9 @@ Worker::Worker(const WorkerSetup& s)
       pool_(s.pool_packets),
       flow_counters_(std::make_unique<FlowCounter[]>(s.flow_slots)),
       flow_slots_(s.flow_slots),
-      port_counters_(std::make_unique<PortCounters[]>(s.ports.size() + 1)),
-      exec_(s.ports, static_cast<uint16_t>(s.index), &pool_, &counters_, port_counters_.get(), this),
+      port_counters_(std::make_unique<PortCounters[]>(s.ports.size() + 2)),
+      exec_(s.ports, static_cast<uint16_t>(s.index), &pool_, &counters_, port_counters_.get(), this,
+            s.local_port),
       changes_(s.change_ring),
       packet_ins_(s.packet_in_ring),
       buckets_(s.ports.size() + 1),
@@ -42,7 +43,11 @@ void Worker::apply_changes() {
         const FlowChange& c = m->flow;
         switch (c.kind) {
           case FlowChange::Kind::kAdd:
-            cls_.insert(c.key, c.mask, c.priority, c.flow_id, c.actions);
+            if (const Rule* r = cls_.insert(c.key, c.mask, c.priority, c.flow_id, c.actions)) {
+              emc_.shadow(*r);
+            } else {
+              counters_.changes_rejected.inc();  // a duplicate id: a control-thread bug, never a crash
+            }
             break;
           case FlowChange::Kind::kRemove:
             cls_.remove(c.flow_id);
@@ -82,35 +87,58 @@ void Worker::process_burst(Packet** pkts, uint16_t n, uint64_t now_ns) {
     in_ports[i] = pkts[i]->in_port;
   }
   const uint32_t bad = extract_flow_keys(frames, lens, in_ports, n, keys);
-  const uint64_t gen = cls_.generation();
   uint32_t hashes[kBurstSize];
   for (uint16_t i = 0; i < n; ++i) {
     hashes[i] = hash_key(keys[i]);
     emc_.prefetch(hashes[i]);
   }
-  uint64_t emc_hits = 0, cls_hits = 0, misses = 0;
+  // Pass 1: drops and EMC lookups; the EMC's misses are collected so the
+  // classifier sees them together (lookup_batch walks each subtable once
+  // for all of them, prefetching).
+  const Rule* rules[kBurstSize];
+  uint8_t miss_idx[kBurstSize];
+  unsigned n_miss = 0;
+  uint32_t dropped = bad;
+  uint64_t emc_hits = 0;
   for (uint16_t i = 0; i < n; ++i) {
-    Packet* p = pkts[i];
-    if (bad & (1u << i)) {
-      counters_.drops_malformed.inc();
-      port_counters_[p->in_port].rx_errors.inc();
-      free_packet(p);
+    if (bad & (1u << i)) continue;
+    if (frag_flags_ == of::config_flags::kFragDrop && keys[i].dl_type == 0x0800 && is_ip_fragment(*pkts[i])) {
+      dropped |= 1u << i;
+      counters_.drops_frag.inc();
+      port_counters_[pkts[i]->in_port].rx_dropped.inc();
+      free_packet(pkts[i]);
       continue;
     }
-    if (frag_flags_ == of::config_flags::kFragDrop && keys[i].dl_type == 0x0800 && is_ip_fragment(*p)) {
-      free_packet(p);
-      continue;
-    }
-    const Rule* r = emc_.lookup(keys[i], hashes[i], gen);
-    if (r) {
+    rules[i] = emc_.lookup(keys[i], hashes[i]);
+    if (rules[i]) {
       ++emc_hits;
     } else {
-      r = cls_.lookup(keys[i]);
-      if (r) {
+      miss_idx[n_miss++] = static_cast<uint8_t>(i);
+    }
+  }
+  uint64_t cls_hits = 0, misses = 0;
+  if (n_miss) {
+    cls_.lookup_batch(keys, miss_idx, n_miss, rules);
+    for (unsigned j = 0; j < n_miss; ++j) {
+      const unsigned i = miss_idx[j];
+      if (rules[i]) {
         ++cls_hits;
-        emc_.insert(keys[i], hashes[i], gen, r);
+        emc_.insert(keys[i], hashes[i], rules[i]);
       }
     }
+  }
+  // Pass 2: in arrival order, so a port sends a flow's packets in order.
+  for (uint16_t i = 0; i < n; ++i) {
+    Packet* p = pkts[i];
+    if (dropped & (1u << i)) {
+      if (bad & (1u << i)) {
+        counters_.drops_malformed.inc();
+        port_counters_[p->in_port].rx_errors.inc();
+        free_packet(p);
+      }
+      continue;
+    }
+    const Rule* r = rules[i];
     if (!r) {
       ++misses;
       packet_in(*p, of::PacketInReason::kNoMatch, 0);
@@ -135,9 +163,12 @@ bool Worker::rate_ok(uint16_t in_port, uint64_t now_ns) {
   if (b.last_ns == 0) {
     b.tokens_milli = cap;
   } else if (now_ns > b.last_ns) {
-    // tokens (in thousandths) accrue at miss_rate_pps per second.
-    const uint64_t add = (now_ns - b.last_ns) * miss_rate_pps_ / 1'000'000;
-    b.tokens_milli = std::min(cap, b.tokens_milli + add);
+    // Tokens (in thousandths) accrue at miss_rate_pps per second. The
+    // elapsed time is clamped to what refills an empty bucket first, so the
+    // product cannot overflow however long the port was idle.
+    const uint64_t refill_ns = cap * 1'000'000 / miss_rate_pps_ + 1;
+    const uint64_t elapsed = std::min(now_ns - b.last_ns, refill_ns);
+    b.tokens_milli = std::min(cap, b.tokens_milli + elapsed * miss_rate_pps_ / 1'000'000);
   }
   b.last_ns = now_ns;
   if (b.tokens_milli < 1000) return false;
@@ -150,15 +181,17 @@ void Worker::packet_in(const Packet& pkt, of::PacketInReason reason, uint16_t ma
     counters_.drops_port_config.inc();
     return;
   }
-  if (!rate_ok(pkt.in_port, now_ns_)) {
-    counters_.packet_ins_rate_limited.inc();
-    port_counters_[pkt.in_port < buckets_.size() ? pkt.in_port : 0].rx_dropped.inc();
-    return;
-  }
+  // A slot first: a full ring must not spend a token (the bucket would then
+  // throttle PacketIns that never left).
   PacketInMsg* m = packet_ins_.claim();
   if (!m) {
     counters_.drops_ring_full.inc();
     return;
+  }
+  if (!rate_ok(pkt.in_port, now_ns_)) {
+    counters_.packet_ins_rate_limited.inc();
+    port_counters_[pkt.in_port < buckets_.size() ? pkt.in_port : 0].rx_dropped.inc();
+    return;  // the claimed slot is simply not published
   }
   m->in_port = pkt.in_port;
   m->reason = reason;

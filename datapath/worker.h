@@ -47,7 +47,8 @@ struct WorkerMsg {
   uint64_t epoch = 0;
 };
 
-inline constexpr size_t kPacketInBytes = 2048;
+// A whole frame (jumbo included): a PacketIn carries or buffers all of it.
+inline constexpr size_t kPacketInBytes = kMaxFrame;
 
 struct PacketInMsg {
   uint16_t in_port = 0;
@@ -66,8 +67,9 @@ struct RxQueueRef {
 
 struct WorkerSetup {
   unsigned index = 0;
-  std::vector<Port*> ports;  // port number i+1 at [i]
-  size_t flow_slots = 0;     // size of the flow counter array
+  std::vector<Port*> ports;    // port number i+1 at [i]
+  Port* local_port = nullptr;  // OFPP_LOCAL (TX only), or none
+  size_t flow_slots = 0;       // size of the flow counter array
   const Clock* clock = nullptr;
   uint32_t miss_rate_pps = 0;
   uint32_t miss_burst = 0;
@@ -92,6 +94,7 @@ class alignas(64) Worker final : public PacketInSink {
   const FlowCounter& flow_counter(uint32_t id) const { return flow_counters_[id]; }
   FlowCounter& flow_counter_for_reset(uint32_t id) { return flow_counters_[id]; }
   const ThreadCounters& counters() const { return counters_; }
+  // port_no 1..n, or n+1 for OFPP_LOCAL.
   const PortCounters& port_counters(uint16_t port_no) const { return port_counters_[port_no]; }
   // True once every RX queue is a finite input that is exhausted and a full
   // pass found nothing more (the packets read before have been processed).

@@ -9,6 +9,9 @@
 //   BM_Wildcard10k/<masks>       10k wildcard rules over N masks, 1k live flows (EMC hit)
 //   BM_Wildcard10kNoCache/<m>    the same, traffic over 64k 5-tuples (EMC thrashed: classifier)
 //   BM_CacheThrashMix            10k rules, 90% of packets from 100 heavy flows, 10% from 64k others
+//   BM_ChurnHitRate/<bursts>     1k exact flows in use while another flow is added and one removed
+//                                every <bursts> bursts (l2_learning churn): EMC hit rate under churn
+//   BM_ManyPortsOneOutput/<n>    1 flow out of one port on an n-port switch (per-burst TX flush cost)
 //   BM_FlowModAdd                control-thread flow_mod ADD rate (exact l2_learning-style
 //                                flows), workers applying the changes in the same thread
 //   BM_MemoryPerFlow             heap bytes per installed flow (control table + classifier
@@ -65,9 +68,10 @@ std::vector<uint8_t> udp_frame(uint32_t src_ip, uint32_t dst_ip, uint16_t sport,
 }
 
 struct Harness {
-  explicit Harness(size_t slots = 1 << 16) {
+  explicit Harness(size_t slots = 1 << 16, size_t extra_ports = 0) : extra(extra_ports) {
     WorkerSetup s;
     s.ports = {&in, &out};
+    for (SinkPort& p : extra) s.ports.push_back(&p);
     s.flow_slots = slots;
     s.clock = &clock;
     s.emc_entries = 8192;
@@ -93,6 +97,13 @@ struct Harness {
       return;
     }
     if (next_id % 1024 == 0) worker->apply_changes();
+  }
+  void remove(uint32_t flow_id) {
+    WorkerMsg msg;
+    msg.flow.kind = FlowChange::Kind::kRemove;
+    msg.flow.flow_id = flow_id;
+    msg.epoch = ++next_epoch;
+    while (!worker->changes().push(std::move(msg))) worker->apply_changes();
   }
   void run(benchmark::State& state, const std::vector<std::vector<uint8_t>>& frames,
            const std::vector<uint32_t>& order) {
@@ -121,8 +132,10 @@ struct Harness {
 
   FakeClock clock;
   SinkPort in, out;
+  std::vector<SinkPort> extra;
   std::unique_ptr<Worker> worker;
   uint32_t next_id = 0;
+  uint64_t next_epoch = 1u << 30;
 };
 
 std::vector<uint32_t> sequential(size_t n) {
@@ -269,6 +282,68 @@ void BM_CacheThrashMix(benchmark::State& state) {
   h.run(state, frames, order);
 }
 BENCHMARK(BM_CacheThrashMix);
+
+// l2_learning-style churn: 1k exact flows carry the traffic while the control
+// thread adds a flow for a new host and removes an old one every `every`
+// bursts. With whole-cache invalidation every change empties the EMC.
+void BM_ChurnHitRate(benchmark::State& state) {
+  const uint32_t every = static_cast<uint32_t>(state.range(0));
+  Harness h;
+  std::vector<std::vector<uint8_t>> frames;
+  for (uint32_t i = 0; i < 1000; ++i) {
+    frames.push_back(udp_frame(0x0a000001, 0x0b000000 + i, 1000, 80));
+    FlowKey k;
+    extract_flow_key(frames.back().data(), frames.back().size(), 1, &k);
+    h.add(of::match_from_key(k, 1), 0, {of::ActionOutput{2, 0}});
+  }
+  h.worker->apply_changes();
+  std::vector<uint32_t> order = sequential(frames.size());
+  std::shuffle(order.begin(), order.end(), std::mt19937(5));
+  Packet* pkts[kBurstSize];
+  size_t pos = 0;
+  uint32_t bursts = 0, churn = 0;
+  std::vector<uint32_t> churn_ids;
+  const uint64_t now = h.clock.now_ns();
+  for (auto _ : state) {
+    if (++bursts % every == 0) {
+      // A host that sends nothing in this run: its flow only churns the table.
+      of::Match m = of::match_from_key(FlowKey{}, 1);
+      m.key.dl_src = MacAddr::from_u64(0x020000000000ull + churn++);
+      churn_ids.push_back(h.next_id);
+      h.add(m, 0, {of::ActionOutput{2, 0}});
+      if (churn_ids.size() > 64) {
+        h.remove(churn_ids.front());
+        churn_ids.erase(churn_ids.begin());
+      }
+      h.worker->apply_changes();
+    }
+    PacketPool& pool = h.worker->pool();
+    for (uint16_t i = 0; i < kBurstSize; ++i) {
+      const auto& f = frames[order[pos]];
+      pos = pos + 1 == order.size() ? 0 : pos + 1;
+      pkts[i] = pool.alloc();
+      pkts[i]->assign(f.data(), f.size());
+      pkts[i]->in_port = 1;
+    }
+    h.worker->process_burst(pkts, kBurstSize, now);
+    h.worker->flush();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kBurstSize);
+  const auto& c = h.worker->counters();
+  const double lookups = double(c.emc_hits.get() + c.classifier_hits.get() + c.table_misses.get());
+  state.counters["emc_hit_rate"] = lookups ? double(c.emc_hits.get()) / lookups : 0;
+}
+BENCHMARK(BM_ChurnHitRate)->Arg(1)->Arg(8)->Arg(64);
+
+void BM_ManyPortsOneOutput(benchmark::State& state) {
+  Harness h(1 << 16, static_cast<size_t>(state.range(0)) - 2);
+  of::Match m;
+  m.wildcards = wc::kAll & ~wc::kInPort;
+  m.key.in_port = 1;
+  h.add(m, 100, {of::ActionOutput{2, 0}});
+  h.run(state, {udp_frame(0x0a000001, 0x0a000002, 1000, 80)}, {0});
+}
+BENCHMARK(BM_ManyPortsOneOutput)->Arg(2)->Arg(64)->Arg(256);
 
 void BM_FlowModAdd(benchmark::State& state) {
   DatapathConfig cfg;

@@ -162,23 +162,28 @@ uint16_t DpdkPort::rx_burst(uint16_t queue, PacketPool& pool, Packet** out, uint
   if (n > kBurstSize) n = kBurstSize;
   const uint16_t want = static_cast<uint16_t>(std::min<size_t>(n, pool.available()));
   const uint16_t got = rte_eth_rx_burst(port_id_, queue, m, want);
+  uint16_t k = 0;
   for (uint16_t i = 0; i < got; ++i) {
+    const uint32_t len = rte_pktmbuf_pkt_len(m[i]);
+    if (len > kMaxRxFrame) {  // counted and dropped, never truncated
+      count_oversize();
+      continue;
+    }
     Packet* p = pool.alloc();
     if (rte_pktmbuf_is_contiguous(m[i])) {
-      p->assign(rte_pktmbuf_mtod(m[i], const uint8_t*), rte_pktmbuf_data_len(m[i]));
-    } else {
-      uint8_t tmp[kMaxFrame];
-      const uint32_t len = std::min<uint32_t>(rte_pktmbuf_pkt_len(m[i]), sizeof tmp);
-      const void* d = rte_pktmbuf_read(m[i], 0, len, tmp);
-      p->assign(static_cast<const uint8_t*>(d), len);
+      p->assign(rte_pktmbuf_mtod(m[i], const uint8_t*), len);
+    } else {  // a chain of segments (scattered jumbo frame): gathered into one buffer
+      const void* d = rte_pktmbuf_read(m[i], 0, len, p->data);
+      if (d != p->data) std::memcpy(p->data, d, len);
+      p->len = static_cast<uint16_t>(len);
     }
-    out[i] = p;
+    out[k++] = p;
   }
   if (got) {
     rte_pktmbuf_free_bulk(m, got);
     if (finite_) last_rx_ns_.store(mono_ns(), std::memory_order_relaxed);
   }
-  return got;
+  return k;
 }
 
 uint16_t DpdkPort::tx_burst(uint16_t queue, Packet** pkts, uint16_t n) {

@@ -46,6 +46,11 @@ uint16_t FilePort::rx_burst(uint16_t, PacketPool& pool, Packet** out, uint16_t n
       exhausted_.store(true, std::memory_order_release);
       break;
     }
+    if (f.data.size() > kMaxRxFrame) {
+      count_oversize();
+      pool.free(p);
+      continue;
+    }
     p->assign(f.data.data(), f.data.size());
     out[i++] = p;
   }

@@ -15,6 +15,12 @@ uint16_t MemoryPort::rx_burst(uint16_t, PacketPool& pool, Packet** out, uint16_t
   while (i < n && !rx_.empty()) {
     Packet* p = pool.alloc();
     if (!p) break;
+    if (rx_.front().size() > kMaxRxFrame) {
+      count_oversize();
+      pool.free(p);
+      rx_.pop_front();
+      continue;
+    }
     p->assign(rx_.front().data(), rx_.front().size());
     rx_.pop_front();
     out[i++] = p;

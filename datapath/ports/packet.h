@@ -15,7 +15,10 @@ namespace ofkit::dp {
 
 inline constexpr uint16_t kBurstSize = 32;
 inline constexpr uint16_t kHeadroom = 128;
-inline constexpr uint16_t kMaxFrame = 9216 + 18;  // jumbo frames plus a pushed tag
+// The longest frame a port receives: 9 KB jumbo frames (9216 bytes).
+// Longer ones are counted (Port::rx_oversize) and dropped, never truncated.
+inline constexpr uint16_t kMaxRxFrame = 9216;
+inline constexpr uint16_t kMaxFrame = kMaxRxFrame + 18;  // plus pushed tags: every buffer's data room
 
 class PacketPool;
 
@@ -30,7 +33,8 @@ struct Packet {
 
   uint16_t headroom() const { return static_cast<uint16_t>(data - buf); }
   size_t tailroom() const { return buf_len - headroom() - len; }
-  // Sets the frame to a copy of bytes (truncated to the buffer).
+  // Sets the frame to a copy of bytes (truncated to the buffer; callers
+  // check lengths against kMaxRxFrame first).
   void assign(const uint8_t* bytes, size_t n) {
     data = buf + kHeadroom;
     if (n > buf_len - kHeadroom) n = buf_len - kHeadroom;
@@ -42,7 +46,8 @@ struct Packet {
 class PacketPool {
  public:
   // `count` buffers of `data_room` bytes each after the headroom.
-  explicit PacketPool(size_t count, size_t data_room = 2048);
+  // Memory is reserved, not touched: only buffers in use get pages.
+  explicit PacketPool(size_t count, size_t data_room = kMaxFrame);
   PacketPool(const PacketPool&) = delete;
   PacketPool& operator=(const PacketPool&) = delete;
 

@@ -73,6 +73,10 @@ uint16_t PcapPort::rx_burst(uint16_t, PacketPool& pool, Packet** out, uint16_t n
     pcap_pkthdr* hdr = nullptr;
     const u_char* data = nullptr;
     if (pcap_next_ex(handle_, &hdr, &data) != 1) break;
+    if (hdr->len > kMaxRxFrame || hdr->caplen > kMaxRxFrame) {
+      count_oversize();
+      continue;
+    }
     Packet* p = pool.alloc();
     if (!p) break;
     p->assign(data, hdr->caplen);

@@ -1,6 +1,7 @@
 // The agent's plumbing over real (unix) sockets: the event loop, the
 // non-blocking SocketChannel, listeners and the control socket. No network:
 // unix sockets in a temporary directory only.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -61,8 +62,8 @@ TEST(SocketChannel, QueuesWhatThePeerCannotTakeAndReportsClose) {
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
   SocketChannel ch(sv[0], "pair");
   std::vector<uint8_t> big(4 << 20, 0x5a);
-  EXPECT_EQ(ch.send(big), IoStatus::kOk);
-  EXPECT_GT(ch.pending(), 0u);  // the socket buffer is far smaller than 4 MiB
+  EXPECT_EQ(ch.send(big), IoStatus::kOk);  // over kWriteEarlyBytes: written at once, as far as it goes
+  EXPECT_GT(ch.pending(), 0u);             // the socket buffer is far smaller than 4 MiB
   std::vector<uint8_t> got;
   uint8_t buf[65536];
   while (got.size() < big.size()) {
@@ -165,6 +166,7 @@ TEST(AgentOverSockets, ManagementClientOnPunixListener) {
   const auto echo = of::encode_message(of::EchoRequest{{4, 2}}, 77);
   client.send(hello);
   client.send(echo);
+  client.flush();
   std::vector<uint8_t> in;
   std::vector<of::DecodedMessage> msgs;
   for (int i = 0; i < 500 && msgs.size() < 2; ++i) {
@@ -181,6 +183,113 @@ TEST(AgentOverSockets, ManagementClientOnPunixListener) {
   EXPECT_EQ(msgs[1].header.xid, 77u);
   EXPECT_EQ(agent.counters().connections_accepted, 1u);
   EXPECT_EQ(agent.connection_count(), 1u);
+}
+
+// An agent with one management peer on a socketpair; the test is the peer.
+struct AgentOnSocketpair {
+  explicit AgentOnSocketpair(AgentConfig cfg = {}, int agent_sndbuf = 0) : agent(&dp, &loop, cfg) {
+    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    if (agent_sndbuf) {
+      setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &agent_sndbuf, sizeof agent_sndbuf);
+      setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &agent_sndbuf, sizeof agent_sndbuf);
+    }
+    auto ch = std::make_unique<SocketChannel>(sv[0], "pair");
+    channel = ch.get();
+    id = agent.adopt(std::move(ch), Agent::Role::kManagement, false);
+    const int flags = fcntl(sv[1], F_GETFL, 0);
+    fcntl(sv[1], F_SETFL, flags | O_NONBLOCK);
+  }
+  ~AgentOnSocketpair() { close(sv[1]); }
+  // Queues bytes for the agent; pump() writes what the socket takes.
+  void offer(const std::vector<uint8_t>& bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); }
+  void pump() {
+    while (out_pos < out.size()) {
+      const ssize_t n = write(sv[1], out.data() + out_pos, out.size() - out_pos);
+      if (n <= 0) break;
+      out_pos += static_cast<size_t>(n);
+    }
+  }
+  bool all_written() const { return out_pos == out.size(); }
+  // Reads what is there and counts whole messages of `type`.
+  size_t read_messages(of::MsgType type) {
+    uint8_t buf[65536];
+    ssize_t n;
+    while ((n = read(sv[1], buf, sizeof buf)) > 0)
+      framer.push({buf, static_cast<size_t>(n)}, [&](std::span<const uint8_t> m) {
+        if (of::read_header(m.data()).type == type) ++seen;
+      });
+    return seen;
+  }
+  testing::FakeDatapath dp;
+  EventLoop loop;
+  Agent agent;
+  int sv[2];
+  SocketChannel* channel = nullptr;
+  int id = 0;
+  of::Framer framer;
+  size_t seen = 0;
+  std::vector<uint8_t> out;
+  size_t out_pos = 0;
+};
+
+TEST(AgentOverSockets, RepliesToOneReadAreWrittenWithOneSend) {
+  AgentOnSocketpair p;
+  EXPECT_EQ(p.channel->write_calls(), 1u);  // our HELLO
+  std::vector<uint8_t> batch = of::encode_message(of::Hello{}, 1);
+  for (uint32_t i = 0; i < 20; ++i) {
+    const auto e = of::encode_message(of::EchoRequest{{1, 2, 3}}, 100 + i);
+    batch.insert(batch.end(), e.begin(), e.end());
+  }
+  p.offer(batch);
+  p.pump();
+  ASSERT_TRUE(p.all_written());
+  p.agent.service(p.id);
+  EXPECT_EQ(p.read_messages(of::MsgType::kEchoReply), 20u);
+  EXPECT_EQ(p.channel->write_calls(), 2u);  // 20 replies, one send()
+}
+
+TEST(AgentOverSockets, APeerThatDoesNotReadIsThrottledThenResumes) {
+  AgentConfig cfg;
+  cfg.output_high_water = 64 * 1024;
+  AgentOnSocketpair p(cfg, 4096);
+  p.offer(of::encode_message(of::Hello{}, 1));
+  const auto echo = of::encode_message(of::EchoRequest{std::vector<uint8_t>(16000, 7)}, 9);
+  // Offer 400 echo requests (6.4 MB of replies) and read nothing back.
+  for (int i = 0; i < 400; ++i) p.offer(echo);
+  for (int round = 0; round < 2000; ++round) {
+    p.pump();
+    p.loop.run_once(Duration(0));
+    p.agent.tick();
+  }
+  // It stopped reading and handling: unsent output stays near the high-water mark.
+  EXPECT_TRUE(p.agent.connected(p.id));
+  EXPECT_LE(p.channel->pending(), cfg.output_high_water + echo.size());
+  EXPECT_LT(p.agent.counters().messages_received, 100u);
+  // Reading resumes it: every request gets its reply.
+  for (int round = 0; round < 20000 && p.seen < 400; ++round) {
+    p.read_messages(of::MsgType::kEchoReply);
+    p.pump();
+    p.loop.run_once(Duration(1));
+    p.agent.tick();
+  }
+  EXPECT_EQ(p.seen, 400u);
+  EXPECT_TRUE(p.agent.connected(p.id));
+}
+
+TEST(AgentOverSockets, APeerThatNeverReadsIsDisconnectedAtTheCap) {
+  AgentConfig cfg;
+  cfg.max_output_bytes = 128 * 1024;  // below the high-water mark: the cap is what acts
+  AgentOnSocketpair p(cfg, 4096);
+  p.offer(of::encode_message(of::Hello{}, 1));
+  const auto echo = of::encode_message(of::EchoRequest{std::vector<uint8_t>(16000, 7)}, 9);
+  for (int i = 0; i < 100; ++i) p.offer(echo);
+  for (int round = 0; round < 500 && p.agent.connected(p.id); ++round) {
+    p.pump();
+    p.loop.run_once(Duration(0));
+    p.agent.tick();
+  }
+  EXPECT_FALSE(p.agent.connected(p.id));
+  EXPECT_EQ(p.agent.counters().output_overflow_disconnects, 1u);
 }
 
 }  // namespace

@@ -33,6 +33,14 @@ class FakeDatapath final : public Datapath {
     }
   }
 
+  size_t emergency_flow_count() const override { return emergency_flows; }
+  size_t enter_emergency_mode() override {
+    ++emergency_entered;
+    return emergency_flows;
+  }
+  size_t emergency_flows = 0;
+  int emergency_entered = 0;
+
   void start() override {}
   void stop() override {}
   void run_once() override {}

@@ -523,5 +523,60 @@ TEST_F(AgentTest, ExpiresFlowsPeriodically) {
   EXPECT_EQ(dp_.expire_calls, first + 1);
 }
 
+TEST_F(AgentTest, FirstMessageMustBeHello) {
+  make_agent();
+  s_ = std::make_shared<FakeChannelState>();
+  id_ = agent_->adopt(std::make_unique<FakeChannel>(s_), Agent::Role::kManagement, false);
+  take_messages(*s_);
+  // An ECHO_REQUEST before any HELLO: OFPET_HELLO_FAILED/OFPHFC_INCOMPATIBLE
+  // (0, 0) with the request's xid and a text, then the connection closes
+  // without the echo being answered (Open vSwitch's behaviour).
+  s_->to_agent = enc(of::EchoRequest{{1, 2}}, 42);
+  agent_->service(id_);
+  EXPECT_TRUE(s_->agent_closed);
+  EXPECT_FALSE(agent_->connected(id_));
+  auto out = take_messages(*s_);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].header.type, of::MsgType::kError);
+  EXPECT_EQ(out[0].header.xid, 42u);
+  const auto& e = std::get<of::ErrorMsg>(out[0].msg);
+  EXPECT_EQ(e.type, 0);  // OFPET_HELLO_FAILED
+  EXPECT_EQ(e.code, 0);  // OFPHFC_INCOMPATIBLE
+  EXPECT_EQ(std::string(e.data.begin(), e.data.end()), "the first message must be HELLO");
+  EXPECT_EQ(agent_->counters().hello_failures, 1u);
+  // A FLOW_MOD before HELLO never reaches the datapath.
+  s_ = std::make_shared<FakeChannelState>();
+  id_ = agent_->adopt(std::make_unique<FakeChannel>(s_), Agent::Role::kManagement, false);
+  of::FlowMod fm;
+  fm.actions = {of::ActionOutput{2, 0}};
+  s_->to_agent = enc(fm, 5);
+  agent_->service(id_);
+  EXPECT_TRUE(dp_.flow_mods.empty());
+  EXPECT_FALSE(agent_->connected(id_));
+}
+
+TEST_F(AgentTest, LosingTheControllerEntersEmergencyModeWhenEmergencyFlowsExist) {
+  make_agent();
+  std::shared_ptr<FakeChannelState> ctl;
+  int id = connect(Agent::Role::kController, &ctl);
+  ctl->peer_closed = true;
+  agent_->service(id);
+  EXPECT_EQ(dp_.emergency_entered, 0);  // no emergency flows: secure mode keeps the flows
+  dp_.emergency_flows = 2;
+  id = connect(Agent::Role::kController, &ctl);
+  EXPECT_EQ(dp_.emergency_entered, 0);
+  ctl->peer_closed = true;
+  agent_->service(id);
+  EXPECT_FALSE(agent_->connected(id));
+  EXPECT_EQ(dp_.emergency_entered, 1);
+  EXPECT_EQ(agent_->counters().emergency_entries, 1u);
+  // Management clients coming and going change nothing.
+  std::shared_ptr<FakeChannelState> mgmt;
+  const int m = connect(Agent::Role::kManagement, &mgmt);
+  mgmt->peer_closed = true;
+  agent_->service(m);
+  EXPECT_EQ(dp_.emergency_entered, 1);
+}
+
 }  // namespace
 }  // namespace ofkit::dp

@@ -91,9 +91,11 @@ TEST_F(DatapathTest, FeaturesDescribePortsAndCapabilities) {
   EXPECT_EQ(f.datapath_id, 0x1234u);
   EXPECT_EQ(f.n_tables, 1);
   EXPECT_EQ(f.n_buffers, 256u);
-  ASSERT_EQ(f.ports.size(), 3u);
+  ASSERT_EQ(f.ports.size(), 4u);  // three ports and OFPP_LOCAL
   EXPECT_EQ(f.ports[0].port_no, 1);
   EXPECT_EQ(f.ports[0].name, "p1");
+  EXPECT_EQ(f.ports[3].port_no, of::port::kLocal);
+  EXPECT_EQ(f.ports[3].name, "ofdp0");
   EXPECT_EQ(f.ports[1].hw_addr, mac(0x020000000002));
   EXPECT_TRUE(f.capabilities & of::capability::kFlowStats);
   EXPECT_TRUE(f.capabilities & of::capability::kArpMatchIp);
@@ -274,7 +276,8 @@ TEST_F(DatapathTest, PortAndQueueStats) {
   run();
   const size_t len = udp_frame(0x1, 0x2).size();
   auto ps = dp->port_stats(of::port::kNone);
-  ASSERT_EQ(ps.size(), 3u);
+  ASSERT_EQ(ps.size(), 4u);
+  EXPECT_EQ(ps[3].port_no, of::port::kLocal);
   EXPECT_EQ(ps[0].rx_packets, 2u);
   EXPECT_EQ(ps[0].rx_bytes, 2 * len);
   EXPECT_EQ(ps[1].tx_packets, 2u);
@@ -285,7 +288,7 @@ TEST_F(DatapathTest, PortAndQueueStats) {
   ASSERT_TRUE(qs);
   ASSERT_EQ(qs->size(), 1u);
   EXPECT_EQ((*qs)[0].tx_packets, 2u);
-  EXPECT_EQ(dp->queue_stats(of::port::kAll, of::kAllQueues)->size(), 3u);
+  EXPECT_EQ(dp->queue_stats(of::port::kAll, of::kAllQueues)->size(), 4u);
   EXPECT_EQ(dp->queue_stats(9, 0).error(), of::Ofperr::kQueueOpFailedBadPort);
   EXPECT_EQ(dp->queue_stats(2, 3).error(), of::Ofperr::kQueueOpFailedBadQueue);
   EXPECT_EQ(dp->desc_stats().dp_desc, "ofdp");

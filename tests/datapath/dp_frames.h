@@ -67,7 +67,10 @@ class DatapathFixture : public ::testing::Test {
     cfg.workers = workers;
     cfg.flow_capacity = capacity;
     cfg.clock = &clock;
-    cfg.miss_rate_pps = 0;
+    cfg.miss_rate_pps = miss_rate;
+    cfg.miss_burst = miss_burst;
+    cfg.local_port = local_spec;
+    cfg.control_packet_in_queue = control_queue;
     for (size_t i = 0; i < n_ports; ++i) cfg.ports.push_back("mem:p" + std::to_string(i + 1));
     std::string err;
     dp = Datapath::create(cfg, &err);
@@ -75,6 +78,11 @@ class DatapathFixture : public ::testing::Test {
     dp->set_event_handler([this](Event&& e) { events.push_back(std::move(e)); });
   }
   void SetUp() override { make(); }
+  // Set before make() (SetUp made a default one).
+  std::string local_spec = "sink:";
+  uint32_t miss_rate = 0;
+  uint32_t miss_burst = 1000;
+  size_t control_queue = 1024;
 
   MemoryPort& port(uint16_t n) { return *as_memory_port(dp->port(n)); }
   void inject(uint16_t port_no, Bytes frame) { port(port_no).inject(std::move(frame)); }

@@ -185,7 +185,9 @@ TEST_F(OfdpIntegration, TcpControllerHandshakeAndReconnectWithBackoff) {
     auto fr = c->recv_type(of::MsgType::kFeaturesReply);
     ASSERT_TRUE(fr);
     EXPECT_EQ(std::get<of::FeaturesReply>(fr->msg).datapath_id, 0x1234u);
-    EXPECT_EQ(std::get<of::FeaturesReply>(fr->msg).ports.size(), 2u);
+    const auto& ports = std::get<of::FeaturesReply>(fr->msg).ports;
+    ASSERT_EQ(ports.size(), 3u);
+    EXPECT_EQ(ports[2].port_no, of::port::kLocal);
     EXPECT_NE(ctl("show").find("tcp:127.0.0.1:" + std::to_string(listener->port()) + ": connected"),
               std::string::npos);
   }  // the controller goes away

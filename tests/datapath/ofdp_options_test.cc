@@ -32,6 +32,22 @@ TEST(OfdpOptions, FilePortsAndDefaults) {
   EXPECT_FALSE(o.datapath_id);
 }
 
+TEST(OfdpOptions, LocalPort) {
+  OfdpOptions o;
+  ASSERT_EQ(parse({"--port=file:in.pcap"}, &o).status, ParseStatus::kRun);
+  EXPECT_EQ(o.local_port, "sink:");
+  EXPECT_EQ(o.local_port_name, "ofdp0");
+  ASSERT_EQ(
+      parse({"--port=file:in.pcap", "--local-port=file:,out=local.pcap", "--local-port-name=br0"}, &o).status,
+      ParseStatus::kRun);
+  EXPECT_EQ(o.local_port, "file:,out=local.pcap");
+  EXPECT_EQ(o.local_port_name, "br0");
+  ASSERT_EQ(parse({"--port=file:in.pcap", "--local-port=none"}, &o).status, ParseStatus::kRun);
+  EXPECT_EQ(o.local_port, "");
+  EXPECT_EQ(parse({"--port=file:in.pcap", "--local-port-name=a-name-far-too-long"}, &o).status,
+            ParseStatus::kError);
+}
+
 TEST(OfdpOptions, EveryOption) {
   OfdpOptions o;
   auto r = parse({"--port", "pcap:eth0", "--port=file:a.pcap", "--datapath-id=0x1f",

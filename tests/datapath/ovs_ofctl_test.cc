@@ -176,6 +176,7 @@ TEST_F(OvsOfctlTest, ShowDescTablesPortsAggregate) {
   EXPECT_NE(s.find("n_tables:1"), std::string::npos) << s;
   for (const char* p : {" 1(", " 2(", " 3(", " 4("}) EXPECT_NE(s.find(p), std::string::npos) << s;
   EXPECT_NE(s.find("miss_send_len=128"), std::string::npos) << s;
+  EXPECT_NE(s.find(" LOCAL(ofdp0): addr:"), std::string::npos) << s;  // OFPP_LOCAL, named like OVS's
   s = ofctl("dump-desc");
   EXPECT_NE(s.find("Manufacturer: ofkit"), std::string::npos) << s;
   EXPECT_NE(s.find("DP Description:"), std::string::npos) << s;
@@ -184,7 +185,8 @@ TEST_F(OvsOfctlTest, ShowDescTablesPortsAggregate) {
   EXPECT_NE(s.find("table 0"), std::string::npos) << s;
   s = ofctl("dump-ports");
   EXPECT_NE(s.find("OFPST_PORT reply"), std::string::npos) << s;
-  EXPECT_NE(s.find("4 ports"), std::string::npos) << s;
+  EXPECT_NE(s.find("5 ports"), std::string::npos) << s;  // and LOCAL
+  EXPECT_NE(s.find("port LOCAL:"), std::string::npos) << s;
   s = ofctl("dump-ports", {"2"});
   EXPECT_NE(s.find("1 ports"), std::string::npos) << s;
   EXPECT_NE(s.find("port  2:"), std::string::npos) << s;
