@@ -113,27 +113,60 @@ void L2Multi::handle(PacketIn& ev) {
 }
 
 void L2Multi::install(PacketIn& ev, const std::vector<PathHop>& hops) {
-  of::Match m = of::match_from_key(ev.flow_key(), ev.in_port);
-  Runtime* rt = ctx_->shard().runtime();
-  // Last hop first, so the flows ahead of the frame are (usually) in place.
-  for (size_t i = hops.size(); i-- > 1;) {
-    const PathHop h = hops[i];
-    of::Match hm = m;
-    hm.key.in_port = h.in_port;
-    if (!rt) continue;
-    rt->with_switch(h.dpid, [hm, h, idle = idle_timeout_, hard = hard_timeout_](Connection* c) {
-      if (c) c->send_flow_add(hm, h.out_port, idle, hard, of::kNoBuffer);
-    });
-  }
-  const PathHop& first = hops.front();
-  ev.conn.send_flow_add(m, first.out_port, idle_timeout_, hard_timeout_, ev.buffer_id);
-  if (ev.buffer_id == of::kNoBuffer)
-    ev.conn.send_packet_out_port(of::kNoBuffer, ev.in_port, first.out_port, ev.data);
+  const of::Match m = of::match_from_key(ev.flow_key(), ev.in_port);
   Installed rec;
   rec.match = m;
   rec.hops = hops;
   rec.expires = ctx_->loop().now() + std::chrono::seconds(hard_timeout_ ? hard_timeout_ : 3600);
   paths_.push_back(std::move(rec));
+
+  Waiting w;
+  w.dpid = ev.dpid;
+  w.match = m;
+  w.out_port = hops.front().out_port;
+  w.buffer_id = ev.buffer_id;
+  if (ev.buffer_id == of::kNoBuffer) w.data.assign(ev.data.begin(), ev.data.end());
+  Runtime* rt = ctx_->shard().runtime();
+  if (hops.size() == 1 || !rt) {
+    release(w, &ev.conn);
+    return;
+  }
+  // The rest of the path first, each followed by a barrier; the first
+  // switch (and with it the buffered frame) goes when all have answered.
+  const uint64_t id = ++next_wait_;
+  w.remaining = hops.size() - 1;
+  waiting_.emplace(id, std::move(w));
+  const size_t self = ctx_->shard_index();
+  for (size_t i = hops.size(); i-- > 1;) {
+    const PathHop h = hops[i];
+    of::Match hm = m;
+    hm.key.in_port = h.in_port;
+    rt->with_switch(h.dpid, [rt, self, id, hm, h, idle = idle_timeout_, hard = hard_timeout_](Connection* c) {
+      auto ready = [rt, self, id] {
+        rt->post_to_shard(self, [id](Shard& s) {
+          if (auto* app = s.core().get<L2Multi>("l2_multi")) app->hop_ready(id);
+        });
+      };
+      if (!c) return ready();
+      c->send_flow_add(hm, h.out_port, idle, hard, of::kNoBuffer);
+      c->barrier([ready](bool) { ready(); });  // a timed-out barrier releases the frame too
+    });
+  }
+}
+
+void L2Multi::hop_ready(uint64_t id) {
+  auto it = waiting_.find(id);
+  if (it == waiting_.end() || --it->second.remaining > 0) return;
+  Waiting w = std::move(it->second);
+  waiting_.erase(it);
+  release(w, ctx_->connection(w.dpid));
+}
+
+void L2Multi::release(const Waiting& w, Connection* conn) {
+  if (!conn) return;  // the first switch left meanwhile
+  conn->send_flow_add(w.match, w.out_port, idle_timeout_, hard_timeout_, w.buffer_id);
+  if (w.buffer_id == of::kNoBuffer)
+    conn->send_packet_out_port(of::kNoBuffer, w.match.key.in_port, w.out_port, w.data);
 }
 
 void L2Multi::link_down(const Link& l) {

@@ -14,11 +14,12 @@
 //   3. Known destination: the fewest-hop path from this switch to the
 //      destination's switch (TopologyView::shortest_path); on each switch
 //      of the path an exact-match flow (the frame's 12-tuple with that
-//      hop's in_port) -> output to the next hop, last hop first, through
-//      Runtime::with_switch (the path's switches may live on other shards);
-//      the first switch gets its flow directly with the PacketIn's
-//      buffer_id. A frame that overtakes the flows simply misses again on
-//      the next switch, which installs the rest of the path from there.
+//      hop's in_port) -> output to the next hop, through
+//      Runtime::with_switch (the path's switches may live on other shards),
+//      each followed by a barrier; the first switch gets its flow, with the
+//      PacketIn's buffer_id (which releases the frame), only when all those
+//      barriers have come back (POX's WaitingPath), so the frame does not
+//      overtake its flows. A barrier that times out releases it as well.
 //   4. No path (partitioned) or destination on the input port: drop.
 // Each shard remembers the paths it installed until their hard timeout;
 // on LinkDown the paths that cross the link are deleted (DELETE_STRICT on
@@ -68,6 +69,8 @@ class L2Multi : public App {
   // For tests: where a MAC is known to be.
   std::optional<PortRef> host(const MacAddr& mac) const;
   size_t installed_paths() const { return paths_.size(); }
+  // One switch of waiting path `id` confirmed its flow (barrier reply).
+  void hop_ready(uint64_t id);
 
  private:
   struct Installed {
@@ -79,6 +82,16 @@ class L2Multi : public App {
   void learn(const MacAddr& mac, PortRef where);
   void flood(PacketIn& ev);
   void install(PacketIn& ev, const std::vector<PathHop>& hops);
+  // A path waiting for its barriers before the first switch gets its flow.
+  struct Waiting {
+    uint64_t dpid = 0;
+    of::Match match;
+    uint16_t out_port = 0;
+    uint32_t buffer_id = 0;
+    std::vector<uint8_t> data;  // the frame, when the switch did not buffer it
+    size_t remaining = 0;
+  };
+  void release(const Waiting& w, Connection* conn);
   void link_down(const Link& l);
   void forget_hosts_at(PortRef p);
 
@@ -88,6 +101,8 @@ class L2Multi : public App {
   uint16_t hard_timeout_ = 30;
   std::unordered_map<uint64_t, PortRef> hosts_;
   std::vector<Installed> paths_;
+  std::unordered_map<uint64_t, Waiting> waiting_;
+  uint64_t next_wait_ = 0;
 };
 
 AppInfo l2_multi_app_info();

@@ -6,7 +6,8 @@
 // out of a.p becomes a PACKET_IN on the peer b.q), so discovery finds the
 // links (checked through the discovery.links service), spanning_tree sends
 // the golden PORT_MODs (answering its barriers), and l2_multi installs a
-// path and deletes it when a cable's port goes down.
+// path (far end first, the frame's switch after a barrier) and deletes it
+// when a cable's port goes down.
 
 #include <gtest/gtest.h>
 
@@ -123,7 +124,10 @@ class Ring : public ::testing::Test {
           if (pm->mask & of::port_config::kNoFlood)
             no_flood_[{dpid, pm->port_no}] = (pm->config & of::port_config::kNoFlood) != 0;
         } else if (auto* fm = std::get_if<of::FlowMod>(&m->msg)) {
-          if (fm->priority != kLldpFlowPriority) flow_mods_[dpid].push_back(*fm);  // not discovery's
+          if (fm->priority != kLldpFlowPriority) {  // not discovery's
+            flow_mods_[dpid].push_back(*fm);
+            flow_order_.push_back(dpid);
+          }
         } else if (auto* po = std::get_if<of::PacketOut>(&m->msg)) {
           const auto out = std::get<of::ActionOutput>(po->actions.at(0)).port;
           if (parse_discovery_lldp(po->data)) {
@@ -163,6 +167,7 @@ class Ring : public ::testing::Test {
   std::set<PortRef> cut_;
   std::map<PortRef, bool> no_flood_;
   std::map<uint64_t, std::vector<of::FlowMod>> flow_mods_;
+  std::vector<uint64_t> flow_order_;  // the switch of each FLOW_MOD, in arrival order
   std::map<uint64_t, std::vector<of::PacketOut>> packet_outs_;
 };
 
@@ -228,6 +233,8 @@ TEST_F(Ring, L2MultiInstallsTheShortestPathAndRemovesItWhenTheLinkGoesDown) {
   EXPECT_EQ(std::get<of::ActionOutput>(last.actions.at(0)).port, 1);
   EXPECT_EQ(last.buffer_id, of::kNoBuffer);
   EXPECT_TRUE(flow_mods_[0xa2].empty());
+  // The far end first: a3 (holding the frame) is told only after a1's barrier.
+  EXPECT_EQ(flow_order_, (std::vector<uint64_t>{0xa1, 0xa3}));
 
   // a3.2 goes down (PORT_STATUS): both directions of the cable are gone,
   // and the path's flows are deleted on both switches (DELETE_STRICT).
