@@ -3,7 +3,8 @@
 # on a fresh Debian 12 machine.
 #
 #   make demo    run the bundled demo (switch + controller on a trace)
-#   make test    all test suites, then the unit tests under ASan+UBSan, then fuzzers
+#   make test    all test suites, then the unit tests under ASan+UBSan, then fuzzers, then the soak
+#   make soak    ~2 min: two ofdp + ofctl-run (ASan/LSan) under traffic, churn, kills
 #   make bench   micro-benchmarks and end-to-end harnesses -> bench/results/
 #   make build   compile (build/)
 #   make format  clang-format every source file
@@ -20,7 +21,7 @@ MESON_OPTS += --werror
 endif
 
 SHELL := /bin/bash
-.PHONY: deps setup build test test-unit test-asan test-fuzz fuzz demo bench format clean
+.PHONY: deps setup build test test-unit test-asan test-fuzz fuzz soak demo bench format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -45,6 +46,9 @@ test-asan: deps
 
 fuzz: deps
 	@bash scripts/run-tests.sh --only-fuzz $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+soak: deps
+	@bash scripts/run-tests.sh --only-soak $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)

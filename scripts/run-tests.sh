@@ -2,14 +2,15 @@
 # The whole test run behind `make test`:
 #   1. every suite of the main build (unit, integration, slow)
 #   2. the unit suites again in an ASan+UBSan build
-#   3. every libFuzzer target for a bounded time in a clang build
+#   3. the soak (scripts/soak.sh, ~2 min) on ofdp/ofctl-run of the ASan build
+#   4. every libFuzzer target for a bounded time in a clang build
 # then one closing summary line; exits non-zero if anything failed.
 #
-# usage: run-tests.sh [--only-asan|--only-fuzz] BUILD ASAN_BUILD FUZZ_BUILD
+# usage: run-tests.sh [--only-asan|--only-fuzz|--only-soak] BUILD ASAN_BUILD FUZZ_BUILD
 set -uo pipefail
 
 mode=all
-case "${1:-}" in --only-asan) mode=asan; shift ;; --only-fuzz) mode=fuzz; shift ;; esac
+case "${1:-}" in --only-asan) mode=asan; shift ;; --only-fuzz) mode=fuzz; shift ;; --only-soak) mode=soak; shift ;; esac
 build=${1:-build}
 asan=${2:-build-asan}
 fuzz=${3:-build-fuzz}
@@ -45,11 +46,23 @@ if [[ $mode == all || $mode == asan ]]; then
     meson setup "$asan" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
       -Dbench=false || status=1
   fi
-  if meson compile -C "$asan" -j "$jobs" unit-tests; then
+  # ofdp, ofctl-run and ofpcap too: the soak runs them instrumented.
+  if meson compile -C "$asan" -j "$jobs" unit-tests datapath/ofdp controller/ofctl-run pcap/ofpcap; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       stage "unit suites under ASan+UBSan ($asan)" "$asan" --suite unit
   else
     stages+=("ASan build: FAILED"); status=1
+  fi
+fi
+
+soak_result=
+if [[ $mode == all || $mode == soak ]]; then
+  echo; echo "=== soak: ofdp + ofctl-run under ASan/LSan, traffic and churn ($asan) ==="
+  t0=$(date +%s)
+  if timeout 240 bash scripts/soak.sh "$asan"; then
+    soak_result=ok; stages+=("soak: ok ($(( $(date +%s) - t0 ))s)")
+  else
+    soak_result=failed; stages+=("soak: FAILED ($(( $(date +%s) - t0 ))s)"); status=1
   fi
 fi
 
@@ -71,11 +84,13 @@ if [[ $mode == all || $mode == fuzz ]]; then
 fi
 
 # Closing summary, counted from meson's logs of the runs above.
-python3 - "$build" "$asan" "$fuzz" "$mode" <<'PY'
+python3 - "$build" "$asan" "$fuzz" "$mode" "$soak_result" <<'PY'
 import json, os, sys
-builds, mode = sys.argv[1:4], sys.argv[4]
-want = {"all": builds, "asan": builds[1:2], "fuzz": builds[2:3]}[mode]
+builds, mode, soak = sys.argv[1:4], sys.argv[4], sys.argv[5]
+want = {"all": builds, "asan": builds[1:2], "fuzz": builds[2:3], "soak": []}[mode]
 passed = failed = skipped = 0
+if soak:  # the soak counts as one test
+    passed, failed = (1, 0) if soak == "ok" else (0, 1)
 for b in want:
     log = os.path.join(b, "meson-logs", "testlog.json")
     if not os.path.exists(log):
