@@ -283,7 +283,7 @@ AppInfo l3_learning_app_info() {
     o.add_string(
         "arp_for_unknowns", "auto",
         "ARP for unknown destinations while holding their packets: auto (on with --fakeways), true, false");
-    o.add_bool("wide", false, "flows match only dl_type=IPv4,nw_dst (default: the exact 12-tuple)");
+    o.add_bool("wide", false, "flows match only dl_type=IPv4,nw_dst instead of the exact 12-tuple");
     o.add_bool("rewrite_src", false, "flows also set dl_src to the switch's MAC (router-like)");
     o.add_int("idle_timeout", 10, "idle timeout of installed flows, seconds");
     o.add_int("hard_timeout", 0, "hard timeout of installed flows, seconds (0: none)");
