@@ -130,8 +130,7 @@ bool has_app(const std::string& app) {
 
 // One replay of C; failures are recorded with gtest's ADD_FAILURE and
 // reported through the return value (false).
-bool run_case(const GoldenCase& c, RunResult* r) {
-  TempDir dir;
+bool run_case(const GoldenCase& c, const TempDir& dir, RunResult* r) {
   const std::string sock = dir / "controller.sock";
   std::unique_ptr<Process> ctl;
   if (!c.local) {
@@ -185,6 +184,19 @@ bool run_case(const GoldenCase& c, RunResult* r) {
     r->ports.push_back(std::move(frames));
   }
   return true;
+}
+
+// Copies a failed run's files (output pcaps, flows, logs) to
+// BUILD/e2e-failures/<case>/ and returns that path, for a look in Wireshark.
+std::string keep_outputs(const GoldenCase& c, const TempDir& dir) {
+  namespace fs = std::filesystem;
+  const fs::path dest = fs::path(build_dir()) / "e2e-failures" / c.name;
+  std::error_code ec;
+  fs::remove_all(dest, ec);
+  fs::create_directories(dest, ec);
+  for (const auto& e : fs::directory_iterator(dir.path(), ec))
+    if (e.is_regular_file()) fs::copy_file(e.path(), dest / e.path().filename(), ec);
+  return dest.string();
 }
 
 // Differences between A and B ("" when equal), port by port.
@@ -274,7 +286,8 @@ TEST_P(GoldenTest, ReplayMatchesGolden) {
   RunResult first;
   for (int run = 1; run <= runs; ++run) {
     RunResult r;
-    ASSERT_TRUE(run_case(c, &r)) << "run " << run;
+    TempDir dir;
+    ASSERT_TRUE(run_case(c, dir, &r)) << "run " << run << "; files kept in " << keep_outputs(c, dir);
     if (update) {
       if (run == 1) {
         first = r;
@@ -287,7 +300,7 @@ TEST_P(GoldenTest, ReplayMatchesGolden) {
       ASSERT_TRUE(d.empty()) << "case " << c.name << ", run " << run << " of " << runs
                              << ": output differs from " << golden_dir(c, false) << "\n"
                              << d << "ofdp's counters:\n"
-                             << r.log;
+                             << r.log << "files of this run kept in " << keep_outputs(c, dir);
     }
   }
   if (update) write_golden(c, first);
