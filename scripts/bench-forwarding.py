@@ -5,7 +5,8 @@ Every switch gets the same DPDK virtual devices and, where it takes rules,
 the same OpenFlow rules, in the same run:
 
   port 1  the traffic source, one of
-            null  net_null0                 (64-byte frames, all alike)
+            null  net_null0                 (64-byte frames holding whatever
+                                             their mbufs held)
             pcap  net_pcap0,rx_pcap=T,infinite_rx=1
                                             (a trace of distinct UDP flows,
                                              looped from memory)
@@ -29,7 +30,7 @@ the same OpenFlow rules, in the same run:
 Rules: rule i matches flow i of the trace exactly (all twelve OF1.0 fields;
 vlan_tci=0 is OF1.0's dl_vlan=0xffff, "no tag", which makes the rule
 "exact" in OF1.0's sense) and outputs to port 2; with the null source, whose
-frames are all alike, the table holds the K exact rules plus one
+frames have no real headers, the table holds the K exact rules plus one
 `in_port=1 actions=output:2` that every frame hits; with the ring source one
 more rule, `in_port=2 actions=output:1`, sends the returning frames back.
 
