@@ -8,7 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <thread>
+
+#include "controller/connection.h"
+#include "controller/events.h"
 
 #include "tests/controller/scripted_switch.h"
 #include "tests/controller/test_controller.h"
@@ -219,6 +223,79 @@ TEST_F(Hostile, AThousandConnectionsAtOnceAreServedAndCleanedUp) {
   for (int i = 0; i < 200 && ctl_.runtime().live_connections() > 1; ++i) std::this_thread::sleep_for(20ms);
   EXPECT_EQ(ctl_.runtime().live_connections(), 1u);  // only the good switch
   expect_good_served();
+}
+
+// On a PacketIn with in_port 9 from any switch, sends 1 MiB of PACKET_OUTs
+// to switch kVictim (same shard: --threads=1); records ConnectionDown reasons.
+constexpr uint64_t kVictim = 0xbad5;
+struct Spray {
+  static inline std::mutex mu;
+  static inline std::vector<std::pair<uint64_t, std::string>> downs;
+};
+class SprayApp : public App {
+ public:
+  void start(AppContext& ctx) override {
+    ctx.listen<PacketIn>([&ctx](PacketIn& ev) {
+      if (ev.in_port != 9) return;
+      Connection* victim = ctx.connection(kVictim);
+      if (!victim) return;
+      static const std::vector<uint8_t> junk(60000, 0x5a);
+      for (int i = 0; i < 17; ++i) victim->send_packet_out_port(of::kNoBuffer, 1, 2, junk);
+    });
+    ctx.listen<ConnectionDown>([](ConnectionDown& ev) {
+      std::lock_guard lock(Spray::mu);
+      Spray::downs.emplace_back(ev.dpid, ev.reason);
+    });
+  }
+};
+AppInfo spray_info() {
+  AppInfo info;
+  info.name = "spray";
+  info.create = [] { return std::make_unique<SprayApp>(); };
+  return info;
+}
+
+TEST(HostileLimits, APeerThatReadsNothingIsCutOffAtTheOutputCap) {
+  {
+    std::lock_guard lock(Spray::mu);
+    Spray::downs.clear();
+  }
+  TestController ctl({spray_info()});
+  // Echo probing far away: only the output cap can end the victim.
+  ASSERT_TRUE(ctl.start({"--threads=1", "--max-output-buffer=2000000", "--echo-interval=60",
+                         "--echo-timeout=120", "spray", "hub"}));
+  ScriptedSwitch good, victim;
+  ASSERT_TRUE(good.connect_tcp(ctl.port()));
+  ASSERT_TRUE(good.handshake(0x600d));
+  ASSERT_TRUE(victim.connect_tcp(ctl.port()));
+  int small = 4096;
+  ::setsockopt(victim.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  ASSERT_TRUE(victim.handshake(kVictim));
+  // The victim reads nothing from now on. Each trigger queues 1 MiB for it;
+  // the kernel buffers absorb a few MiB, then the controller's own buffer
+  // grows to the cap and the connection is closed.
+  bool cut = false;
+  for (int i = 0; i < 200 && !cut; ++i) {
+    good.packet_in(9, kMacA, kMacB, static_cast<uint32_t>(i));
+    good.expect<of::PacketOut>(2000ms);  // hub's answer: the trigger was handled
+    std::lock_guard lock(Spray::mu);
+    for (const auto& [dpid, reason] : Spray::downs) cut = cut || dpid == kVictim;
+  }
+  ASSERT_TRUE(cut) << "the victim was never disconnected";
+  {
+    std::lock_guard lock(Spray::mu);
+    ASSERT_EQ(Spray::downs.size(), 1u);  // only the victim
+    EXPECT_NE(Spray::downs[0].second.find("output buffer over 2000000 bytes"), std::string::npos)
+        << Spray::downs[0].second;
+  }
+  // (Reading the victim's socket to EOF would take long: its tiny window
+  // drains the megabytes the kernel still holds.) The runtime let it go:
+  for (int i = 0; i < 100 && ctl.runtime().live_connections() > 1; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(ctl.runtime().live_connections(), 1u);
+  good.packet_in(1, kMacA, kMacB, 77);
+  auto po = good.expect<of::PacketOut>(3000ms);
+  ASSERT_TRUE(po);
+  EXPECT_EQ(po->buffer_id, 77u);
 }
 
 TEST(HostileLimits, ConnectionsOverTheLimitAreRefused) {
