@@ -9,7 +9,8 @@
 // (to the previous one): s1.2-s2.3, s2.2-s3.3, s3.2-s1.3. ofctl-run runs as
 // a real process with two shards and a 0.5 s LLDP interval.
 //
-// Checks: the six directed links appear in ofctl-run's log; the spanning
+// Checks: the six directed links appear in ofctl-run's log and in
+// `ofctl-msg discovery.links` (the messenger on a unix socket); the spanning
 // tree (BFS from a1) leaves exactly s2.2 and s3.3 with NO_FLOOD; a
 // broadcast injected on h1 reaches h2 and h3 exactly once and h1 never;
 // the bridges' port counters grow by no more than LLDP can explain (no
@@ -123,6 +124,7 @@ class OvsLoop : public ::testing::Test {
     }
     const char* build = std::getenv("OFKIT_BUILD_DIR");
     ofctl_ = std::string(build ? build : ".") + "/controller/ofctl-run";
+    ofctl_msg_ = std::string(build ? build : ".") + "/controller/ofctl-msg";
     ASSERT_TRUE(have(ofctl_.c_str())) << ofctl_;
     char tmpl[] = "/tmp/ofctl-topo-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
@@ -161,9 +163,10 @@ class OvsLoop : public ::testing::Test {
       (void)f;
       const std::string listen = "--listen=ptcp:" + std::to_string(port_) + ":127.0.0.1";
       const std::string interval = "--interval=" + std::to_string(kInterval);
+      const std::string msg_unix = "--unix=" + dir_ + "/msg.sock";
       ::execl(ofctl_.c_str(), ofctl_.c_str(), listen.c_str(), "--threads=2", "--stats-interval=0",
               "discovery", interval.c_str(), "--link-timeout=3", "spanning_tree", forwarding.c_str(),
-              static_cast<char*>(nullptr));
+              "messenger", "--tcp=off", msg_unix.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
   }
@@ -275,7 +278,7 @@ class OvsLoop : public ::testing::Test {
     return out;
   }
 
-  std::string ofctl_, dir_, env_, db_;
+  std::string ofctl_, ofctl_msg_, dir_, env_, db_;
   uint16_t port_ = 0;
   pid_t ctl_pid_ = -1;
   bool ovsdb_started_ = false, vswitchd_started_ = false;
@@ -312,6 +315,20 @@ void OvsLoop::loop_scenario(const std::string& forwarding) {
       "00000000000000a3.2 -> 00000000000000a1.3", "00000000000000a1.3 -> 00000000000000a3.2",
   };
   ASSERT_TRUE(wait_for([&] { return links_up() == want_links; }, 15s)) << log();
+  // The same through the messenger: `ofctl-msg discovery.links`.
+  if (have(ofctl_msg_.c_str())) {
+    int st = 0;
+    const std::string reply =
+        run(ofctl_msg_ + " --connect=unix:" + dir_ + "/msg.sock --compact discovery.links", &st);
+    EXPECT_EQ(st, 0) << reply;
+    size_t n = 0;
+    for (size_t p = reply.find("\"dpid1\""); p != std::string::npos; p = reply.find("\"dpid1\"", p + 1)) ++n;
+    EXPECT_EQ(n, 6u) << reply;
+    EXPECT_NE(
+        reply.find("\"dpid1\":\"00000000000000a1\",\"dpid2\":\"00000000000000a2\",\"port1\":2,\"port2\":3"),
+        std::string::npos)
+        << reply;
+  }
 
   // 2. The tree is a1-a2, a1-a3 (BFS from the lowest dpid): the a2-a3 cable
   // is blocked at both ends, every other port floods. Wait until every
