@@ -86,7 +86,11 @@ class Runtime {
   // the few events every shard must see (topology: LinkUp/LinkDown).
   template <typename E>
   void broadcast_event(const E& ev) {
-    post_to_all([ev](Shard& s) mutable { s.bus().raise(ev); });
+    // Each shard raises its own copy (handlers may modify the event they get).
+    post_to_all([ev](Shard& s) {
+      E copy = ev;
+      s.bus().raise(copy);
+    });
   }
   // --- forwarding to global apps (global_events.h) --------------------------
   // Any thread. Types whose bit is set are copied to shard 0 as messages.
