@@ -1,7 +1,8 @@
 // ofbench end to end: real processes on loopback. Against the null controller
 // (answering with FLOW_MOD, or FLOW_MOD + PACKET_OUT to check that a PacketIn
-// answered twice counts once) and against ovs-testcontroller. Checks the JSON
-// fields and that rates are non-zero; never how fast anything is.
+// answered twice counts once), against ovs-testcontroller, and the datapath
+// target against ofdp. Checks the JSON fields and that rates are non-zero;
+// never how fast anything is.
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -245,9 +246,44 @@ TEST(OfbenchIntegration, NoControllerFailsWithExitCode1) {
   EXPECT_TRUE(j.contains("error"));
 }
 
+// --target=datapath: ofdp + ofctl-run l2_learning (tcp) and ofdp's in-process
+// l2_learning (local) on veth pairs in ofbench's own network namespace. Every
+// offered flow must come out of ofdp and be installed by exactly one FLOW_MOD.
+void expect_every_flow_set_up(const std::string& controller) {
+  const std::string ofdp = build_dir() + "/datapath/ofdp", ofctl = build_dir() + "/controller/ofctl-run";
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (veth pairs)";
+  if (access(ofdp.c_str(), X_OK) != 0 || access(ofctl.c_str(), X_OK) != 0) GTEST_SKIP() << "ofdp not built";
+  const auto [rc, out] = run(ofbench() + " --target=datapath --flows=300 --window=16 --answer-timeout=10000" +
+                             " --datapath-controller=" + controller + " --json");
+  json j;
+  try {
+    j = json::parse(out);
+  } catch (const std::exception&) {
+    FAIL() << "not JSON: " << out;
+  }
+  EXPECT_EQ(rc, 0) << j.dump();
+  EXPECT_TRUE(j.value("ok", false)) << j.value("error", "");
+  EXPECT_EQ(j.value("target", ""), "datapath");
+  EXPECT_EQ(j.value("controller", ""), controller);
+  EXPECT_EQ(j.value("ports", 0), 16);
+  EXPECT_EQ(j["learn"].value("emerged", 0u), j.value("hosts", 0u));
+  EXPECT_EQ(j["offer"].value("offered", 0u), 300u);
+  EXPECT_EQ(j["offer"].value("emerged", 0u), 300u);
+  EXPECT_EQ(j["offer"].value("lost", 1u), 0u);
+  EXPECT_EQ(j["offer"]["latency"].value("count", 0u), 300u);
+  EXPECT_EQ(j["ofdp"].value("flow_mods_applied", 0u), 300u);
+  EXPECT_EQ(j["ofdp"].value("flows_installed", 0u), 300u);
+  EXPECT_GT(j.value("flow_setups_per_s", 0.0), 0.0);
+  EXPECT_NE(j.value("ofdp_command", "").find("--port=pcap:ofb0a"), std::string::npos);
+}
+
+TEST(OfbenchIntegration, DatapathTargetTcpController) { expect_every_flow_set_up("tcp"); }
+TEST(OfbenchIntegration, DatapathTargetLocalController) { expect_every_flow_set_up("local"); }
+
 TEST(OfbenchIntegration, BadCommandLineExitsWith2) {
   EXPECT_EQ(run(ofbench() + " --switches=-3").first, 2);
   EXPECT_EQ(run(ofbench() + " --controller=nowhere").first, 2);
+  EXPECT_EQ(run(ofbench() + " --target=datapath --datapath-controller=udp").first, 2);
   EXPECT_EQ(run(null_controller() + " --listen=tcp:1").first, 2);
   EXPECT_EQ(run(ofbench() + " --help").first, 0);
   EXPECT_EQ(run(null_controller() + " --help").first, 0);
