@@ -18,7 +18,8 @@
 #      standalone switch removes its fail-open flow, both forward again;
 #   4. switch 1 is frozen (SIGSTOP) until ofctl-run's echo timeout drops it,
 #      then thawed: it notices and reconnects.
-# At the end: churn flows deleted (count 0), every process exits 0 on SIGTERM,
+# At the end: churn flows deleted (count 0), every PacketIn answered (no
+# packet buffer left once traffic stops), every process exits 0 on SIGTERM,
 # and no log holds a sanitizer report. One "soak: PASS|FAIL <check>" line per
 # check, then "soak: N passed, N failed" and "soak: PASS" or "soak: FAIL".
 #
@@ -210,6 +211,7 @@ for cycle in $(seq "$cycles"); do
   check "cycle $cycle: controller drops the frozen switch (echo timeout)" '(( downs >= 1 ))'
   wait_for 15 '[[ $(ups 1) -ge 2 ]]'
   check "cycle $cycle: thawed switch reconnects" '[[ $(ups 1) -ge 2 ]]'
+  reconnected_ms=$(( $(date +%s%N) / 1000000 ))
   cycles_done=$cycle
 done
 
@@ -227,11 +229,27 @@ read -r _ _ _ conn2 < <(counters 2)
 check "switch 2: one connection per controller start" '(( conn2 == ctl_runs ))' \
   "controller_connects=$conn2, expected $ctl_runs"
 
-# Traffic off, then SIGTERM: every process must exit 0 (LSan exits 23 on a leak).
+# Traffic off. Every PacketIn holds a packet buffer until the controller's
+# answer (PACKET_OUT or FLOW_MOD naming it) releases it, or until it expires
+# after 5 s: buffers still in use 4 s after the last frame mean lost answers.
+# Misses while disconnected (the thawed switch's backlog) hold buffers too, so
+# traffic runs on until they have expired: 6 s after the last reconnection.
+wait_ms=$(( ${reconnected_ms:-0} + 6000 - $(date +%s%N) / 1000000 ))
+(( wait_ms > 0 )) && sleep "$((wait_ms / 1000)).$(printf %03d $((wait_ms % 1000)))"
 for p in "${pids[@]}"; do
   [[ $p == "$ctl_pid" || $p == "${sw_pid[1]}" || $p == "${sw_pid[2]}" ]] && continue
   kill -TERM "$p" 2>/dev/null
 done
+buffers() { "$ofdp" --ctl="$out/sw$1.sock" stats 2>/dev/null | sed -n 's/.*buffers_in_use=\([0-9]*\).*/\1/p'; }
+for s in 1 2; do
+  wait_for 4 '[[ $(buffers '"$s"') == 0 ]]'
+  b=$(buffers "$s")
+  check "switch $s: every PacketIn answered (no packet buffer left)" '[[ $b == 0 ]]' "buffers_in_use=$b"
+  backlog=$("$ofdp" --ctl="$out/sw$s.sock" stats 2>/dev/null | sed -n 's/.*packet_ins_dropped_backlog \([0-9]*\).*/\1/p')
+  check "switch $s: no PacketIn dropped for backlog" '[[ $backlog == 0 ]]' "packet_ins_dropped_backlog=$backlog"
+done
+
+# SIGTERM: every process must exit 0 (LSan exits 23 on a leak).
 stop() {  # stop NAME PID
   kill -TERM "$2" 2>/dev/null
   local i
