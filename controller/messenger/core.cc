@@ -60,6 +60,7 @@ Core::Core(ServiceDirectory& services, Executor executor, std::string token, Lim
       {"broadcast", {&Core::cmd_send, "alias of send"}},
       {"channels", {&Core::cmd_channels, "channels with members, and the ones this client joined"}},
       {"help", {&Core::cmd_help, "list commands with their help; {\"command\":\"NAME\"} for one"}},
+      {"list", {&Core::cmd_help, "alias of help"}},
       {"ping", {&Core::cmd_ping, "answers {\"pong\":true}"}},
       {"log.subscribe",
        {&Core::cmd_log_subscribe,
@@ -204,7 +205,8 @@ void Core::dispatch(ClientId id, Client& c, Request req) {
     });
   };
   try {
-    services_.call(req.cmd, req.body, reply);
+    if (!services_.call(req.cmd, req.body, reply))  // removed since has(): still one reply
+      reply(json{{"error", "unknown command '" + req.cmd + "' (try \"help\")"}});
   } catch (const std::exception& ex) {
     reply(json{{"error", std::string("handler error: ") + ex.what()}});
   } catch (...) {
@@ -344,10 +346,26 @@ void Core::cmd_log_subscribe(ClientId id, Client& c, const Request& req) {
   const auto level = spdlog::level::from_str(text);
   if (level == spdlog::level::off)
     return reply_error(id, req, "bad level '" + text + "' (trace debug info warn error critical)");
+  std::set<std::string> loggers;
+  if (auto l = req.body.find("logger"); l != req.body.end()) {
+    if (l->is_string()) {
+      loggers.insert(l->get<std::string>());
+    } else if (l->is_array()) {
+      for (const auto& x : *l) {
+        if (!x.is_string()) return reply_error(id, req, "\"logger\" must be a name or a list of names");
+        loggers.insert(x.get<std::string>());
+      }
+    } else {
+      return reply_error(id, req, "\"logger\" must be a name or a list of names");
+    }
+  }
   c.log_level = level;
+  c.log_loggers = std::move(loggers);
   update_log_level();
   const auto name = spdlog::level::to_string_view(level);
-  reply_result(id, req, {{"channel", "log"}, {"level", std::string(name.data(), name.size())}});
+  json result{{"channel", "log"}, {"level", std::string(name.data(), name.size())}};
+  if (!c.log_loggers.empty()) result["loggers"] = c.log_loggers;
+  reply_result(id, req, std::move(result));
 }
 
 void Core::cmd_log_unsubscribe(ClientId id, Client& c, const Request& req) {
@@ -371,6 +389,7 @@ void Core::drain_log() {
     std::string line;
     for (auto& [cid, c] : clients_) {
       if (!c.log_level || r.level < *c.log_level) continue;
+      if (!c.log_loggers.empty() && !c.log_loggers.count(r.logger)) continue;
       if (line.empty()) line = to_line(channel_message("log", "log", log_record_json(r)));
       c.link->send_line(line);
       ++counters_.log_records_sent;

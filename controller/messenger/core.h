@@ -16,9 +16,10 @@
 //   send        {"channel":"x","msg":ANY,"echo":false} to every member of x
 //               except the sender (unless echo); "broadcast" is an alias
 //   channels    the channels with members, and the ones this client joined
-//   help        every command with its help ({"command":"of.add_flow"}: one)
+//   help/list   every command with its help ({"command":"of.add_flow"}: one)
 //   ping
-//   log.subscribe {"level":"debug"} / log.unsubscribe: stream log records
+//   log.subscribe {"level":"debug","logger":"l2_learning"} / log.unsubscribe:
+//               stream log records (logger: a name or a list; none: all)
 //   anything in the ServiceDirectory ("of.list_switches", app commands)
 // Channel members also receive ServiceDirectory::publish() on that channel.
 // Channel bots (the "upper" echo) answer what is sent on their channel.
@@ -129,6 +130,7 @@ class Core : public std::enable_shared_from_this<Core> {
     size_t in_flight = 0;
     std::set<std::string> channels;
     std::optional<spdlog::level::level_enum> log_level;
+    std::set<std::string> log_loggers;  // empty: every logger
   };
   using Builtin = void (Core::*)(ClientId, Client&, const Request&);
 

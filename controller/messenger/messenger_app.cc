@@ -14,6 +14,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
 #include "controller/app.h"
 #include "controller/cli.h"
@@ -36,13 +37,31 @@ using nlohmann::json;
   std::_Exit(code);
 }
 
+// "--token=SECRET", or "env:NAME" / "file:PATH" (first line) so the secret
+// need not show in the process list.
+std::string resolve_token(const std::string& raw) {
+  if (raw.rfind("env:", 0) == 0) {
+    const char* v = std::getenv(raw.substr(4).c_str());
+    if (!v || !*v) fail(2, "--token=" + raw + ": the variable is not set");
+    return v;
+  }
+  if (raw.rfind("file:", 0) == 0) {
+    std::ifstream f(raw.substr(5));
+    std::string line;
+    if (!f || !std::getline(f, line) || line.empty())
+      fail(2, "--token=" + raw + ": cannot read a token from the file");
+    return line;
+  }
+  return raw;
+}
+
 class Messenger : public App {
  public:
   void start(AppContext& ctx) override {
     const OptionValues& o = ctx.options();
     const std::string tcp = o.get_string("tcp");
     const std::string unix_path = o.get_string("unix");
-    const std::string token = o.get_string("token");
+    const std::string token = resolve_token(o.get_string("token"));
     std::string error;
     sockaddr_storage addr{};
     socklen_t len = 0;
@@ -139,7 +158,9 @@ AppInfo messenger_app_info() {
     o.add_string("tcp", "127.0.0.1:7790",
                  "TCP address HOST:PORT to listen on (off: none); non-loopback needs --token");
     o.add_string("unix", "", "unix socket path to listen on (mode 0600)");
-    o.add_string("token", "", "shared secret clients must send first ({\"cmd\":\"auth\",\"token\":...})");
+    o.add_string("token", "",
+                 "shared secret clients must send first ({\"cmd\":\"auth\",\"token\":...}); env:NAME or "
+                 "file:PATH to keep it out of ps");
     o.add_int("max_line", 1 << 20, "longest request line in bytes (longer: error and close)");
     o.add_int("max_output", 8 << 20, "bytes queued to a client before it is dropped as not reading");
     o.add_int("log_queue", 4096, "log records buffered for streaming before they are dropped");

@@ -372,6 +372,26 @@ TEST_F(CoreTest, LogRecordsStreamToSubscribersByLevel) {
   EXPECT_EQ(tap->queued(), 6u);
 }
 
+TEST_F(CoreTest, LogSubscriptionFiltersByLogger) {
+  make();
+  auto tap = std::make_shared<LogTap>(64);
+  core_->set_log_tap(tap);
+  auto one = std::make_shared<spdlog::logger>("one", tap);
+  auto two = std::make_shared<spdlog::logger>("two", tap);
+  FakeLink a;
+  const auto id = client(a);
+  say(id, R"({"cmd":"log.subscribe","level":"info","logger":["two"]})");
+  EXPECT_EQ(a.last()["result"]["loggers"], json::array({"two"}));
+  say(id, R"({"cmd":"log.subscribe","logger":5})");
+  EXPECT_EQ(a.last()["error"], "\"logger\" must be a name or a list of names");
+  a.lines.clear();
+  one->info("from one");
+  two->info("from two");
+  core_->drain_log();
+  ASSERT_EQ(a.lines.size(), 1u);
+  EXPECT_EQ(a.lines[0]["msg"]["logger"], "two");
+}
+
 TEST(UpperCased, OnlyStringsChange) {
   EXPECT_EQ(upper_cased(json("abc-é")), json("ABC-é"));
   EXPECT_EQ(upper_cased(json(5)), json(5));

@@ -63,7 +63,8 @@ uint16_t free_port() {
 // Runs ofctl-run with args; stderr to a log file in dir.
 class OfctlRun {
  public:
-  OfctlRun(const std::string& dir, std::vector<std::string> args) : log_(dir + "/ofctl-run.log") {
+  OfctlRun(const std::string& dir, std::vector<std::string> args)
+      : log_(dir + "/ofctl-run-" + std::to_string(next_log_++) + ".log") {
     const std::string exe = build_dir() + "/controller/ofctl-run";
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -121,6 +122,7 @@ class OfctlRun {
   }
 
  private:
+  static inline int next_log_ = 0;
   std::string log_;
   pid_t pid_ = -1;
   int status_ = -1;
@@ -380,6 +382,19 @@ TEST_F(MessengerProcess, TokenIsNeededAndRequiredOffLoopback) {
   EXPECT_EQ(rc, 0) << out;
   EXPECT_EQ(ctl_->stop(), 0);
 
+  // The token from a file (kept out of the process list); a missing file is exit 2.
+  {
+    std::ofstream(dir_ + "/token") << "fromfile\n";
+    const uint16_t port = free_port();
+    OfctlRun viafile(dir_, {"--listen=ptcp:0:127.0.0.1", "messenger",
+                            "--tcp=127.0.0.1:" + std::to_string(port), "--token=file:" + dir_ + "/token"});
+    ASSERT_TRUE(viafile.wait_log("token required")) << viafile.log();
+    out = run(msg_ + " --token=fromfile --connect=tcp:127.0.0.1:" + std::to_string(port) + " ping", &rc);
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_EQ(viafile.stop(), 0);
+    OfctlRun nofile(dir_, {"--listen=ptcp:0:127.0.0.1", "messenger", "--token=file:" + dir_ + "/none"});
+    EXPECT_EQ(nofile.wait_exit(), 2);
+  }
   // Any address but loopback without a token: refused at start-up, exit 2.
   OfctlRun open(dir_,
                 {"--listen=ptcp:0:127.0.0.1", "messenger", "--tcp=0.0.0.0:" + std::to_string(free_port())});
