@@ -369,6 +369,47 @@ TEST(Runtime, ConnectsActivelyToAListeningSwitch) {
   ::close(lfd);
 }
 
+TEST(Runtime, ActiveConnectionsCountAgainstTheConnectionLimit) {
+  // The "switch" socket is bound but not listening yet: the connector's
+  // first attempts are refused and retried.
+  const int lfd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof sin), 0);
+  socklen_t len = sizeof sin;
+  ::getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
+  TestController ctl;
+  ASSERT_TRUE(
+      ctl.start({"--max-connections=1", "--connect=tcp:127.0.0.1:" + std::to_string(ntohs(sin.sin_port)),
+                 "--threads=1", "hub"}));
+  // A passive switch takes the only slot.
+  auto passive = std::make_unique<ScriptedSwitch>();
+  ASSERT_TRUE(passive->connect_tcp(ctl.port()));
+  ASSERT_TRUE(passive->handshake(0x1));
+  ASSERT_EQ(::listen(lfd, 16), 0);
+  // The connector's TCP connection succeeds but is over the limit: closed,
+  // counted as refused, and the live count stays 1.
+  for (int i = 0; i < 400 && ctl.runtime().refused_connections() == 0; ++i) std::this_thread::sleep_for(25ms);
+  EXPECT_GE(ctl.runtime().refused_connections(), 1u);
+  EXPECT_EQ(ctl.runtime().live_connections(), 1u);
+  // The slot frees: the connector's next attempt gets in.
+  passive.reset();
+  std::unique_ptr<ScriptedSwitch> active;
+  for (int i = 0; i < 20 && !active; ++i) {
+    pollfd p{lfd, POLLIN, 0};
+    if (::poll(&p, 1, 1000) != 1) continue;
+    auto sw = std::make_unique<ScriptedSwitch>();
+    sw->use_fd(::accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC));
+    if (sw->handshake(0x2)) active = std::move(sw);  // earlier refused ones fail here
+  }
+  ASSERT_TRUE(active) << "the connector never got in after the slot freed";
+  EXPECT_EQ(ctl.runtime().live_connections(), 1u);
+  active->packet_in(2, kMacA, kMacB, 4);
+  EXPECT_TRUE(active->expect<of::PacketOut>());
+  ::close(lfd);
+}
+
 // A global app: one instance in all, hearing switches of every shard as messages.
 struct GlobalProbe {
   static inline std::atomic<int> instances{0};
