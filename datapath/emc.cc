@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "datapath/flow_match.h"
+
 namespace ofkit::dp {
 namespace {
 
@@ -40,7 +42,7 @@ void ExactMatchCache::shadow(const Rule& rule) {
   auto check = [&](Entry& e) {
     if (e.valid() && e.rule->priority <= rule.priority && matches(e.key, rule)) e.invalidate();
   };
-  if (covers_all(rule.mask)) {
+  if (rule.priority == kExactPriority || covers_all(rule.mask)) {
     // Only the key equal to the rule's can match it: its two candidate slots.
     const uint32_t h = hash_key(rule.key);
     check(entries_[h & mask_]);

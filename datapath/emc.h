@@ -10,10 +10,12 @@
 //    two (the rule's cache line is read on a hit anyway). Removing a rule
 //    costs the cache nothing; its entries just stop validating.
 //  - insertion: a new rule can outrank what some keys cached. shadow(rule)
-//    invalidates exactly those entries: for a rule whose mask covers every
-//    key bit (an OF1.0 exact entry, the l2_learning case) that is at most
-//    the one key it matches, found by hashing; for a wildcard rule a scan
-//    of the cache for keys it matches with a cached rule not above it.
+//    invalidates exactly those entries: for an OF1.0 exact entry (the
+//    l2_learning case) that is at most the one key equal to the rule's,
+//    found by hashing (a normalized exact match wildcards only fields that
+//    flow-key extraction leaves zero for its dl_type/nw_proto, so no other
+//    extracted key can match it); for a wildcard rule a scan of the cache
+//    for keys it matches with a cached rule not above it.
 //  - a modify that only swaps actions needs nothing (lookups read the
 //    rule's current action pointer).
 // So under l2_learning churn (a flow added for each new host) the entries of
@@ -41,7 +43,12 @@ class ExactMatchCache {
   void insert(const FlowKey& key, uint32_t hash, const Rule* rule) {
     Entry& a = entries_[hash & mask_];
     Entry& b = entries_[(hash >> 16 ^ hash) & mask_];
-    // Prefer a stale slot; otherwise alternate so neither candidate starves.
+    // Prefer a stale slot. Evicting a live entry is allowed only for one
+    // insert in kEvictEvery: when more flows are active than the cache holds,
+    // inserting every miss would evict every entry before its next hit
+    // (thrashing); this way the cache keeps a stable subset (OVS's EMC does
+    // the same with a random insertion probability).
+    if (a.valid() && b.valid() && (++evict_tick_ & (kEvictEvery - 1)) != 0) return;
     Entry& e = !a.valid() ? a : !b.valid() ? b : (flip_ ^= 1) ? a : b;
     e.key = key;
     e.hash = hash;
@@ -52,7 +59,11 @@ class ExactMatchCache {
   // Invalidates the entries `rule` (just inserted) would now win.
   void shadow(const Rule& rule);
 
-  void prefetch(uint32_t hash) const { __builtin_prefetch(&entries_[hash & mask_]); }
+  void prefetch(uint32_t hash) const {
+    __builtin_prefetch(&entries_[hash & mask_]);
+    __builtin_prefetch(&entries_[(hash >> 16 ^ hash) & mask_]);
+  }
+  static constexpr unsigned kEvictEvery = 16;
   void clear();
   size_t capacity() const { return entries_.size(); }
   // Entries that still validate (tests, observability; walks the cache).
@@ -74,6 +85,7 @@ class ExactMatchCache {
   std::vector<Entry> entries_;
   size_t mask_;
   unsigned flip_ = 0;
+  unsigned evict_tick_ = 0;
 };
 
 }  // namespace ofkit::dp

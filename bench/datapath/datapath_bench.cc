@@ -12,6 +12,8 @@
 //   BM_ChurnHitRate/<bursts>     1k exact flows in use while another flow is added and one removed
 //                                every <bursts> bursts (l2_learning churn): EMC hit rate under churn
 //   BM_ManyPortsOneOutput/<n>    1 flow out of one port on an n-port switch (per-burst TX flush cost)
+//   BM_ClassifierOnly/<batch>    Classifier alone, 10k wildcard rules over 8 masks, 64k keys:
+//                                lookup() per key (0) against lookup_batch() of 32 (1)
 //   BM_FlowModAdd                control-thread flow_mod ADD rate (exact l2_learning-style
 //                                flows), workers applying the changes in the same thread
 //   BM_MemoryPerFlow             heap bytes per installed flow (control table + classifier
@@ -344,6 +346,41 @@ void BM_ManyPortsOneOutput(benchmark::State& state) {
   h.run(state, {udp_frame(0x0a000001, 0x0a000002, 1000, 80)}, {0});
 }
 BENCHMARK(BM_ManyPortsOneOutput)->Arg(2)->Arg(64)->Arg(256);
+
+void BM_ClassifierOnly(benchmark::State& state) {
+  Harness h;
+  add_wildcard_rules(h, 8, 10000);
+  h.worker->apply_changes();
+  const Classifier& cls = h.worker->classifier();
+  std::vector<FlowKey> keys;
+  std::mt19937 rng(3);
+  for (int i = 0; i < 1 << 16; ++i) {
+    const auto f =
+        udp_frame(0x0a000000 + (rng() & 0xff), 0x0b000000 + rng() % 10000, static_cast<uint16_t>(rng()), 80);
+    FlowKey k;
+    extract_flow_key(f.data(), f.size(), 1, &k);
+    keys.push_back(k);
+  }
+  const bool batch = state.range(0) != 0;
+  uint8_t idx[kBurstSize];
+  for (uint8_t i = 0; i < kBurstSize; ++i) idx[i] = i;
+  const Rule* out[kBurstSize];
+  size_t pos = 0, found = 0;
+  for (auto _ : state) {
+    const FlowKey* k = &keys[pos];
+    pos = (pos + kBurstSize) & ((1 << 16) - 1);
+    if (batch) {
+      cls.lookup_batch(k, idx, kBurstSize, out);
+    } else {
+      for (unsigned i = 0; i < kBurstSize; ++i) out[i] = cls.lookup(k[i]);
+    }
+    for (unsigned i = 0; i < kBurstSize; ++i) found += out[i] != nullptr;
+  }
+  benchmark::DoNotOptimize(found);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kBurstSize);
+  state.counters["hit_fraction"] = double(found) / double(state.iterations() * kBurstSize);
+}
+BENCHMARK(BM_ClassifierOnly)->Arg(0)->Arg(1);
 
 void BM_FlowModAdd(benchmark::State& state) {
   DatapathConfig cfg;
