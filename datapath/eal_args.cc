@@ -7,11 +7,27 @@ namespace ofkit::dp {
 namespace {
 
 // EAL options that take a value as the next word when not written with '='.
-constexpr std::string_view kEalWithValue[] = {
-    "-l", "-c", "-n", "-m", "-a", "-b", "--lcores", "--vdev", "--allow", "--block",
-    "--socket-mem", "--file-prefix", "--proc-type", "--log-level", "--iova-mode",
-    "--main-lcore", "--huge-dir", "--base-virtaddr", "--socket-limit", "--trace"};
-constexpr std::string_view kEalFlags[] = {"--no-huge", "--no-pci", "--no-shconf", "--in-memory",
+constexpr std::string_view kEalWithValue[] = {"-l",
+                                              "-c",
+                                              "-n",
+                                              "-m",
+                                              "-a",
+                                              "-b",
+                                              "--lcores",
+                                              "--vdev",
+                                              "--allow",
+                                              "--block",
+                                              "--socket-mem",
+                                              "--file-prefix",
+                                              "--proc-type",
+                                              "--log-level",
+                                              "--iova-mode",
+                                              "--main-lcore",
+                                              "--huge-dir",
+                                              "--base-virtaddr",
+                                              "--socket-limit",
+                                              "--trace"};
+constexpr std::string_view kEalFlags[] = {"--no-huge",    "--no-pci",       "--no-shconf", "--in-memory",
                                           "--legacy-mem", "--no-telemetry", "-v"};
 
 bool starts_with_any(std::string_view w, std::string_view name) {

@@ -13,8 +13,8 @@
 namespace ofkit::dp {
 
 struct SplitArgs {
-  std::vector<std::string> eal;    // argv[0] first, ready for rte_eal_init
-  std::vector<std::string> ofdp;   // ofdp's own options
+  std::vector<std::string> eal;   // argv[0] first, ready for rte_eal_init
+  std::vector<std::string> ofdp;  // ofdp's own options
 };
 
 // argv includes the program name at [0].
