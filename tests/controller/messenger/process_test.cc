@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -326,6 +327,17 @@ TEST_F(MessengerProcess, FlowsListsStatsAndErrorsThroughOfctlMsg) {
   auto e = raw.reply();
   ASSERT_TRUE(e);
   EXPECT_EQ((*e)["error"].get<std::string>().rfind("bad JSON", 0), 0u) << *e;
+  // help lists the built-ins and every registered service.
+  const json help = raw.call({{"cmd", "help"}});
+  std::vector<std::string> names;
+  for (const auto& c : help["result"]["commands"]) names.push_back(c["name"].get<std::string>());
+  for (const char* n : {"join", "send", "log.subscribe", "log.set_level", "of.add_flow", "of.dump_flows",
+                        "of.list_switches", "of.stats", "messenger.status"})
+    EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
+  const json status = raw.call({{"cmd", "messenger.status"}});
+  EXPECT_EQ(status["result"]["tcp_port"], msg_port_) << status;
+  EXPECT_EQ(status["result"]["clients"], 1) << status;
+  EXPECT_GE(status["result"]["errors"].get<int>(), 1) << status;
   auto ok = raw.call({{"cmd", "of.list_switches"}, {"id", 2}});
   EXPECT_EQ(ok["id"], 2);
   EXPECT_EQ(ok["result"]["switches"].size(), 1u);
