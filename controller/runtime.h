@@ -6,7 +6,12 @@
 // hands each accepted socket round-robin to a shard for the handshake; after
 // FEATURES_REPLY the connection moves to its dpid's shard. Connections are
 // counted runtime-wide so a connection storm stays bounded
-// (max_connections); sockets over the bound are closed at once.
+// (max_connections); sockets over the bound are closed at once, accepted
+// and actively connected ones alike. Active targets (tcp:HOST:PORT) are
+// resolved once at start(), never on a shard thread.
+//
+// Global apps live on shard 0 and get owned copies of the events they
+// subscribe to (global_events.h) through shard 0's control mailbox.
 
 #include <atomic>
 #include <functional>
