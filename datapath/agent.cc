@@ -510,8 +510,9 @@ void Agent::broadcast(const of::Message& m, bool is_packet_in) {
 Duration Agent::tick() {
   const TimePoint now = now_();
   // PacketIns and port changes from the workers; bounded so sockets get a turn.
-  for (int rounds = 0; rounds < 16; ++rounds)
-    if (dp_->poll_control(kPollBudget) < kPollBudget) break;
+  bool backlog = true;  // PacketIns left in the rings after the rounds: no sleeping
+  for (int rounds = 0; rounds < 16 && backlog; ++rounds)
+    backlog = dp_->poll_control(kPollBudget) >= kPollBudget;
   if (now >= next_expire_) {
     dp_->expire_flows();
     next_expire_ = now + kExpireInterval;
@@ -547,6 +548,7 @@ Duration Agent::tick() {
     if (l->state == Link::State::kConnecting) next = std::min(next, l->connect_deadline);
   }
   const TimePoint after = now_();
+  if (backlog) return Duration{0};
   return next <= after ? Duration{0} : std::chrono::duration_cast<Duration>(next - after);
 }
 

@@ -78,6 +78,7 @@ class DatapathImpl final : public Datapath, public PacketInSink {
   uint64_t barrier_epoch() const override { return epoch_; }
   bool epoch_reached(uint64_t epoch) const override;
   size_t poll_control(size_t budget) override;
+  void set_packet_in_wakeup(std::function<void()> wake) override { wake_ = std::move(wake); }
   void expire_flows() override;
   bool inputs_exhausted() const override;
   size_t emergency_flow_count() const override { return table_.emergency_size(); }
@@ -122,6 +123,8 @@ class DatapathImpl final : public Datapath, public PacketInSink {
   mutable std::vector<std::deque<WorkerMsg>> backlog_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stop_{false};
+  std::function<void()> wake_;                       // set before start(); read by workers
+  alignas(64) std::atomic<bool> agent_idle_{false};  // see poll_control
   bool running_ = false;
 
   // The control thread's own datapath (packet_out, buffered packets).
@@ -163,6 +166,9 @@ DatapathImpl::DatapathImpl(const DatapathConfig& cfg, std::vector<std::unique_pt
     s.clock = clock_;
     s.miss_rate_pps = cfg.miss_rate_pps;
     s.miss_burst = cfg.miss_burst;
+    s.packet_in_ring = cfg.packet_in_ring;
+    s.agent_idle = &agent_idle_;
+    s.wake = &wake_;
     s.local_port = local_port_.get();
     workers_.push_back(std::make_unique<Worker>(s));
   }
@@ -460,18 +466,30 @@ size_t DatapathImpl::poll_control(size_t budget) {
                      static_cast<uint16_t>(c.data.size()), c.in_port, c.reason, c.max_len);
     ++n;
   }
-  bool more = true;
-  while (n < budget && more) {
-    more = false;
-    for (auto& w : workers_) {
-      if (n >= budget) break;
-      PacketInMsg* m = w->packet_ins().front();
-      if (!m) continue;
-      handle_packet_in(m->data, m->len, m->total_len, m->in_port, m->reason, m->max_len);
-      w->packet_ins().pop();
-      ++n;
-      more = true;
+  for (;;) {
+    bool more = true;
+    while (n < budget && more) {
+      more = false;
+      for (auto& w : workers_) {
+        if (n >= budget) break;
+        PacketInMsg* m = w->packet_ins().front();
+        if (!m) continue;
+        handle_packet_in(m->data, m->len, m->total_len, m->in_port, m->reason, m->max_len);
+        w->packet_ins().pop();
+        ++n;
+        more = true;
+      }
     }
+    if (n >= budget) break;  // not idle: the caller comes back for the rest
+    // Every ring was empty: tell the workers to wake us (Worker::wake_agent),
+    // then look once more, as a PacketIn published before the flag was
+    // visible drew no wake-up.
+    agent_idle_.store(true, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    bool any = false;
+    for (auto& w : workers_) any = any || w->packet_ins().front() != nullptr;
+    if (!any) break;
+    agent_idle_.store(false, std::memory_order_relaxed);
   }
   // Link changes, at most once a second.
   const uint64_t t = now();
@@ -766,6 +784,11 @@ std::unique_ptr<Datapath> Datapath::create(const DatapathConfig& config, std::st
   }
   if (config.flow_capacity == 0) {
     *error = "flow capacity must be at least 1";
+    return nullptr;
+  }
+  const size_t ring = config.packet_in_ring;
+  if (ring < 2 || ring > 65536 || (ring & (ring - 1)) != 0) {
+    *error = "packet_in_ring must be a power of two between 2 and 65536";
     return nullptr;
   }
   std::vector<std::unique_ptr<Port>> ports;

@@ -88,6 +88,7 @@ struct DatapathConfig {
   uint64_t buffer_timeout_ns = 5'000'000'000;  // an unclaimed buffer expires
   uint32_t miss_rate_pps = 10000;              // PacketIns per port per worker per second (0: unlimited)
   uint32_t miss_burst = 1000;                  // token bucket depth for the above
+  size_t packet_in_ring = 1024;                // worker-to-agent PacketIn ring entries (a power of two)
   size_t control_packet_in_queue = 1024;  // PacketIns from packet_out (CONTROLLER/TABLE) held for the agent
   // OFPP_LOCAL: a port spec as below, TX only ("sink:" counts and drops;
   // "file:,out=local.pcap" records; "pcap:tap0" injects into a tap). Empty:
@@ -222,6 +223,13 @@ class Datapath {
   // packet and handing PacketInEvents to the handler) and reports link state
   // changes as PORT_STATUS. Returns the number of events handed out.
   virtual size_t poll_control(size_t budget) = 0;
+
+  // Called from a worker thread when it queued PacketIns after
+  // poll_control() found every ring empty (at most once per worker pass,
+  // never per packet), so the control thread can sleep until there is work
+  // instead of polling on a timer. Must be thread-safe and cheap (e.g.
+  // EventLoop::wake). Set it before start().
+  virtual void set_packet_in_wakeup(std::function<void()> wake) = 0;
 
   // Removes flows whose idle or hard timeout passed (FLOW_REMOVED for those
   // with SEND_FLOW_REM) and releases expired packet buffers. Cheap to call

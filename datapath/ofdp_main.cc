@@ -139,6 +139,8 @@ int run(const OfdpOptions& o) {
   dc.local_port = o.local_port;
   dc.local_port_name = o.local_port_name;
   if (o.flow_capacity) dc.flow_capacity = o.flow_capacity;
+  dc.miss_rate_pps = o.packet_in_rate;
+  dc.packet_in_ring = o.packet_in_ring;
   std::string error;
   if (o.eal_devices && !eal_ports(o, &dc.ports, &error)) {
     spdlog::error("{}", error);
@@ -157,6 +159,8 @@ int run(const OfdpOptions& o) {
   EventLoop loop;
   g_loop = &loop;
   install_signals();
+  // A worker that queues PacketIns while the agent sleeps wakes it at once.
+  dp->set_packet_in_wakeup([&loop] { loop.wake(); });
 
   AgentConfig ac;
   for (const Target& t : o.controllers)
@@ -234,7 +238,8 @@ int run(const OfdpOptions& o) {
       }
     }
     Duration wait = agent.tick();
-    // PacketIns arrive through the workers' rings, which have no fd: poll often.
+    // PacketIns wake the loop (set_packet_in_wakeup above); the workers'
+    // barrier epochs do not, so still look every millisecond.
     if (workers_running) wait = std::min(wait, Duration(1));
     if (g_dump.exchange(false)) std::fputs(counters_table(*dp, agent).c_str(), stderr);
 

@@ -20,6 +20,7 @@ struct Raw {
   unsigned workers = 1;
   unsigned miss_send_len = 128;
   uint32_t flow_capacity = 0;
+  uint32_t packet_in_rate = 10000, packet_in_ring = 1024;
   bool exit_on_eof = false;
   bool paused = false;
   bool dump_flows_on_exit = false;
@@ -102,7 +103,8 @@ bool load_config(const std::string& path, Raw* raw, std::string* error) {
       get_string(&raw->local_port_name);
     } else if (key == "log") {
       get_string(&raw->log_level);
-    } else if (key == "workers" || key == "miss-send-len" || key == "flow-capacity") {
+    } else if (key == "workers" || key == "miss-send-len" || key == "flow-capacity" ||
+               key == "packet-in-rate" || key == "packet-in-ring") {
       auto i = node.value<int64_t>();
       if (!i || *i < 0 || *i > 0xffffffffLL) {
         ok = false;
@@ -110,6 +112,10 @@ bool load_config(const std::string& path, Raw* raw, std::string* error) {
         raw->workers = static_cast<unsigned>(*i);
       } else if (key == "miss-send-len") {
         raw->miss_send_len = static_cast<unsigned>(*i);
+      } else if (key == "packet-in-rate") {
+        raw->packet_in_rate = static_cast<uint32_t>(*i);
+      } else if (key == "packet-in-ring") {
+        raw->packet_in_ring = static_cast<uint32_t>(*i);
       } else {
         raw->flow_capacity = static_cast<uint32_t>(*i);
       }
@@ -242,6 +248,12 @@ ParseOutcome parse_ofdp_options(const std::vector<std::string>& argv, OfdpOption
   app.add_option("--miss-send-len", raw.miss_send_len,
                  "Initial miss_send_len (bytes of a missed packet sent)");
   app.add_option("--flow-capacity", raw.flow_capacity, "Flow table capacity (ALL_TABLES_FULL beyond it)");
+  app.add_option("--packet-in-rate", raw.packet_in_rate,
+                 "Table-miss PacketIns per second per input port per worker, a token bucket (0: unlimited; "
+                 "default 10000)");
+  app.add_option("--packet-in-ring", raw.packet_in_ring,
+                 "PacketIns each worker can queue for the agent, a power of two 16..65536 (default 1024; "
+                 "misses beyond it are dropped as ring_full)");
   app.add_flag("--exit-on-eof", raw.exit_on_eof, "Exit 0 once every file input is exhausted and answered");
   app.add_flag("--dump-flows-on-exit", raw.dump_flows_on_exit,
                "Print the flow table to stdout at exit, in ovs-ofctl dump-flows syntax");
@@ -383,6 +395,12 @@ ParseOutcome parse_ofdp_options(const std::vector<std::string>& argv, OfdpOption
   if (raw.miss_send_len > 65535) return fail("bad --miss-send-len: expected 0..65535");
   o.miss_send_len = static_cast<uint16_t>(raw.miss_send_len);
   o.flow_capacity = raw.flow_capacity;
+  o.packet_in_rate = raw.packet_in_rate;
+  if (raw.packet_in_ring < 16 || raw.packet_in_ring > 65536 ||
+      (raw.packet_in_ring & (raw.packet_in_ring - 1)))
+    return fail("bad --packet-in-ring " + std::to_string(raw.packet_in_ring) +
+                ": expected a power of two 16..65536");
+  o.packet_in_ring = raw.packet_in_ring;
   o.exit_on_eof = raw.exit_on_eof;
   o.paused = raw.paused;
   o.dump_flows_on_exit = raw.dump_flows_on_exit;

@@ -39,7 +39,9 @@ struct OfdpOptions {
   std::string local_port = "sink:";  // OFPP_LOCAL port spec, empty for none
   std::string local_port_name = "ofdp0";
   uint16_t miss_send_len = 128;
-  uint32_t flow_capacity = 0;  // 0: the data plane's default
+  uint32_t flow_capacity = 0;       // 0: the data plane's default
+  uint32_t packet_in_rate = 10000;  // table-miss PacketIns per second per port per worker (0: unlimited)
+  uint32_t packet_in_ring = 1024;   // worker-to-agent PacketIn ring entries per worker (a power of two)
   bool exit_on_eof = false;
   bool dump_flows_on_exit = false;  // print the flow table (ovs-ofctl syntax) to stdout at exit
   bool paused = false;              // workers wait for the control socket's "resume"

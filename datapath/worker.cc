@@ -33,7 +33,9 @@ Worker::Worker(const WorkerSetup& s)
       packet_ins_(s.packet_in_ring),
       buckets_(s.ports.size() + 1),
       miss_rate_pps_(s.miss_rate_pps),
-      miss_burst_(s.miss_burst) {}
+      miss_burst_(s.miss_burst),
+      agent_idle_(s.agent_idle),
+      wake_(s.wake) {}
 
 void Worker::apply_changes() {
   uint64_t reached = 0;
@@ -200,7 +202,21 @@ void Worker::packet_in(const Packet& pkt, of::PacketInReason reason, uint16_t ma
   m->len = static_cast<uint16_t>(std::min<size_t>(pkt.len, kPacketInBytes));
   std::memcpy(m->data, pkt.data, m->len);
   packet_ins_.publish();
+  published_ = true;
   counters_.packet_ins_sent.inc();
+}
+
+// The other half of DatapathImpl::poll_control's idle handshake (Dekker
+// style, with fences): we publish, fence, read the flag; it sets the flag,
+// fences, re-reads the rings. One of the two sees the other's write, so a
+// PacketIn is never left waiting for the agent's fallback tick. Once per
+// pass that queued anything; the syscall only when the agent was idle.
+void Worker::wake_agent() {
+  if (!agent_idle_ || !wake_ || !*wake_) return;
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (!agent_idle_->load(std::memory_order_relaxed)) return;
+  agent_idle_->store(false, std::memory_order_relaxed);
+  (*wake_)();
 }
 
 size_t Worker::poll_once() {
@@ -238,6 +254,10 @@ size_t Worker::poll_once() {
     exec_.flush();
   }
   drained_.store(all_exhausted, std::memory_order_release);
+  if (published_) {
+    published_ = false;
+    wake_agent();
+  }
   return total;
 }
 

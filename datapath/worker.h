@@ -12,7 +12,8 @@
 //
 // A miss goes to the agent as a PacketIn through a second SPSC ring (copying
 // the frame; the control thread buffers it), rate-limited per input port by
-// a token bucket. Everything a worker touches per packet is its own: its
+// a token bucket; a pass that queued PacketIns while the agent was idle
+// wakes it (once per pass, see wake_agent). Everything a worker touches per packet is its own: its
 // classifier replica, EMC, packet pool, TX queue, counters (single-writer
 // relaxed atomics the control thread may read) and flow counter array. No
 // locks, no atomic read-modify-write, no allocation per packet.
@@ -25,6 +26,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -76,7 +78,12 @@ struct WorkerSetup {
   size_t pool_packets = 4096;
   size_t emc_entries = 8192;
   size_t change_ring = 4096;
-  size_t packet_in_ring = 256;
+  size_t packet_in_ring = 1024;
+  // Wake-up of a sleeping agent (see Datapath::set_packet_in_wakeup): the
+  // agent sets *agent_idle after finding every ring empty; a worker pass
+  // that published a PacketIn clears it and calls *wake. Both may be null.
+  std::atomic<bool>* agent_idle = nullptr;
+  const std::function<void()>* wake = nullptr;
 };
 
 class alignas(64) Worker final : public PacketInSink {
@@ -103,7 +110,8 @@ class alignas(64) Worker final : public PacketInSink {
 
   // ---- worker thread side
   void run(const std::atomic<bool>& stop);
-  // One pass: apply changes, poll every RX queue once. Returns packets received.
+  // One pass: apply changes, poll every RX queue once, wake the agent if it
+  // sleeps and this pass queued PacketIns. Returns packets received.
   size_t poll_once();
   // The hot path, public for benchmarks: runs a burst received on one port.
   void process_burst(Packet** pkts, uint16_t n, uint64_t now_ns);
@@ -120,6 +128,7 @@ class alignas(64) Worker final : public PacketInSink {
     uint64_t last_ns = 0;
   };
   bool rate_ok(uint16_t in_port, uint64_t now_ns);
+  void wake_agent();
 
   const unsigned index_;
   const Clock* clock_;
@@ -137,6 +146,9 @@ class alignas(64) Worker final : public PacketInSink {
   std::vector<Bucket> buckets_;
   uint32_t miss_rate_pps_;
   uint32_t miss_burst_;
+  std::atomic<bool>* agent_idle_;
+  const std::function<void()>* wake_;
+  bool published_ = false;  // a PacketIn published in this pass
   uint16_t frag_flags_ = 0;
   uint64_t now_ns_ = 0;
   alignas(64) std::atomic<uint64_t> epoch_{0};

@@ -87,6 +87,7 @@ class FakeDatapath final : public Datapath {
   }
   uint64_t barrier_epoch() const override { return epoch_; }
   bool epoch_reached(uint64_t e) const override { return e <= reached_; }
+  void set_packet_in_wakeup(std::function<void()>) override {}
   size_t poll_control(size_t budget) override {
     size_t n = 0;
     while (n < budget && !pending_events.empty()) {

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "datapath/packet_buffer.h"
@@ -267,6 +269,62 @@ TEST_F(DatapathTest, MissesAreRateLimitedPerPort) {
   run();
   dp->poll_control(100);
   EXPECT_EQ(take_events<PacketInEvent>().size(), 5u);
+}
+
+TEST_F(DatapathTest, PacketInRingCapacityIsConfigurable) {
+  for (const size_t ring : {size_t{16}, size_t{64}}) {
+    DatapathConfig cfg;
+    cfg.clock = &clock;
+    cfg.ports = {"mem:a"};
+    cfg.miss_rate_pps = 0;  // unlimited: only the ring bounds what is queued
+    cfg.packet_in_ring = ring;
+    std::string err;
+    dp = Datapath::create(cfg, &err);
+    ASSERT_TRUE(dp) << err;
+    dp->set_event_handler([this](Event&& e) { events.push_back(std::move(e)); });
+    for (int i = 0; i < 40; ++i) inject(1, udp_frame(0x1, static_cast<uint64_t>(0x100 + i)));
+    run();  // the agent does not drain in between: the ring holds what it can
+    dp->poll_control(1000);
+    const size_t queued = std::min<size_t>(ring, 40);
+    EXPECT_EQ(take_events<PacketInEvent>().size(), queued) << ring;
+    EXPECT_EQ(dp->counters().drops_ring_full, 40 - queued) << ring;
+    EXPECT_EQ(dp->counters().packet_ins_rate_limited, 0u);
+  }
+  DatapathConfig bad;
+  bad.ports = {"mem:a"};
+  std::string err;
+  for (const size_t ring : {size_t{0}, size_t{1000}, size_t{1} << 20}) {
+    bad.packet_in_ring = ring;
+    EXPECT_FALSE(Datapath::create(bad, &err)) << ring;
+  }
+}
+
+// A worker thread that queues a PacketIn while the agent is idle calls the
+// wake-up hook (ofdp: the event loop's eventfd), so the agent need not poll.
+TEST_F(DatapathTest, WorkerWakesAnIdleAgentForAPacketIn) {
+  std::mutex mu;
+  std::condition_variable cv;
+  int wakes = 0;
+  dp->set_packet_in_wakeup([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    ++wakes;
+    cv.notify_all();
+  });
+  EXPECT_EQ(dp->poll_control(8), 0u);  // every ring empty: the agent is idle now
+  dp->start();
+  inject(1, udp_frame(0x1, 0x2));
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return wakes > 0; }));
+  }
+  // Woken, the agent finds the PacketIn in the ring at its first look.
+  EXPECT_EQ(dp->poll_control(8), 1u);
+  dp->stop();
+  auto pis = take_events<PacketInEvent>();
+  ASSERT_EQ(pis.size(), 1u);
+  EXPECT_EQ(pis[0].in_port, 1);
+  EXPECT_EQ(pis[0].reason, of::PacketInReason::kNoMatch);
+  EXPECT_EQ(wakes, 1);  // one wake for the burst, none while the agent was not idle
 }
 
 TEST_F(DatapathTest, PortAndQueueStats) {

@@ -28,8 +28,21 @@ TEST(OfdpOptions, FilePortsAndDefaults) {
   EXPECT_EQ(o.fail_mode, FailMode::kSecure);
   EXPECT_EQ(o.workers, 1u);
   EXPECT_EQ(o.miss_send_len, 128);
+  EXPECT_EQ(o.packet_in_rate, 10000u);
+  EXPECT_EQ(o.packet_in_ring, 1024u);
   EXPECT_FALSE(o.exit_on_eof);
   EXPECT_FALSE(o.datapath_id);
+}
+
+TEST(OfdpOptions, PacketInRateAndRing) {
+  OfdpOptions o;
+  auto r = parse({"--port=file:a.pcap", "--packet-in-rate=0", "--packet-in-ring=4096"}, &o);
+  ASSERT_EQ(r.status, ParseStatus::kRun) << r.message;
+  EXPECT_EQ(o.packet_in_rate, 0u);  // unlimited
+  EXPECT_EQ(o.packet_in_ring, 4096u);
+  r = parse({"--port=file:a.pcap", "--packet-in-rate=250000"}, &o);
+  ASSERT_EQ(r.status, ParseStatus::kRun) << r.message;
+  EXPECT_EQ(o.packet_in_rate, 250000u);
 }
 
 TEST(OfdpOptions, LocalPort) {
@@ -119,6 +132,11 @@ TEST(OfdpOptions, BadArgumentsAreErrors) {
       {"--port=file:a.pcap", "--config=/nonexistent/ofdp.toml"},
       {"--port=file:a.pcap", "--log=loud"},
       {"--port=file:a.pcap", "--paused"},
+      {"--port=file:a.pcap", "--packet-in-rate=-1"},
+      {"--port=file:a.pcap", "--packet-in-rate=fast"},
+      {"--port=file:a.pcap", "--packet-in-ring=1000"},
+      {"--port=file:a.pcap", "--packet-in-ring=8"},
+      {"--port=file:a.pcap", "--packet-in-ring=131072"},
       {"--ctl=/tmp/x"},
       {},
   };
@@ -136,6 +154,8 @@ TEST(OfdpOptions, Help) {
   EXPECT_EQ(r.status, ParseStatus::kHelp);
   EXPECT_NE(r.message.find("--controller"), std::string::npos);
   EXPECT_NE(r.message.find("--exit-on-eof"), std::string::npos);
+  EXPECT_NE(r.message.find("--packet-in-rate"), std::string::npos);
+  EXPECT_NE(r.message.find("--packet-in-ring"), std::string::npos);
 }
 
 TEST(OfdpOptions, CtlClientMode) {
@@ -181,6 +201,8 @@ fail-mode = "standalone"
 workers = 2
 miss-send-len = 64
 flow-capacity = 500
+packet-in-rate = 0
+packet-in-ring = 2048
 exit-on-eof = true
 paused = true
 control-socket = "/tmp/ofdp.ctl"
@@ -199,6 +221,8 @@ max-backoff = 4
   EXPECT_EQ(o.workers, 3u);
   EXPECT_EQ(o.miss_send_len, 64);
   EXPECT_EQ(o.flow_capacity, 500u);
+  EXPECT_EQ(o.packet_in_rate, 0u);
+  EXPECT_EQ(o.packet_in_ring, 2048u);
   EXPECT_TRUE(o.exit_on_eof);
   EXPECT_TRUE(o.paused);
   EXPECT_EQ(o.probe_interval, Duration(2500));
