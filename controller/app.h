@@ -64,6 +64,11 @@ struct AppInfo {
   int precedence = 0;
   bool global = false;
   std::function<void(OptionSet&)> declare_options;
+  // Checks option values beyond their types (a MAC list, an address, a
+  // token rule) before any app starts: a bad value on the command line or
+  // in --config is exit code 2 with the message; on SIGHUP the old values
+  // stay. Returns false with *error set. Optional.
+  std::function<bool(const OptionValues&, std::string* error)> validate;
   std::function<std::unique_ptr<App>()> create;
 };
 

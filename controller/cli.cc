@@ -110,6 +110,13 @@ bool resolve_app_options(std::vector<AppInstanceSpec>* apps, const std::string& 
         config_file.empty() ? spec.info->name : spec.info->name + " (" + config_file + ")";
     if (!opts.parse(where, kv, &values, error)) return false;
     spec.options = OptionValues(std::move(values));
+    if (spec.info->validate) {
+      std::string why;
+      if (!spec.info->validate(spec.options, &why)) {
+        *error = where + ": " + why;
+        return false;
+      }
+    }
   }
   return true;
 }
@@ -279,9 +286,9 @@ bool parse_cli(const std::vector<std::string>& args, const AppCatalog& catalog, 
     if (!opts.parse(info->name, spec.options, &values, error)) return false;
     out->apps.push_back({info, spec.options, OptionValues(std::move(values))});
   }
-  if (!cfg.config_file.empty() && !resolve_app_options(&out->apps, cfg.config_file, catalog, error))
-    return false;
-  return true;
+  // Merges --config (if any) under the command line and runs each app's
+  // validate hook.
+  return resolve_app_options(&out->apps, cfg.config_file, catalog, error);
 }
 
 }  // namespace ofkit::ctl

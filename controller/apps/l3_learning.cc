@@ -291,6 +291,19 @@ AppInfo l3_learning_app_info() {
     o.add_int("max_buffered_per_ip", 5, "packets held per unknown destination IP while ARPing");
     o.add_double("max_buffer_time", 5, "seconds a held packet waits before it is dropped");
   };
+  info.validate = [](const OptionValues& o, std::string* error) {
+    std::vector<Ipv4Addr> fakeways;
+    if (!apps::parse_ipv4_list(o.get_string("fakeways"), &fakeways, error)) {
+      *error = "--fakeways: " + *error;
+      return false;
+    }
+    if (!tristate(o.get_string("arp_for_unknowns"), false)) {
+      *error =
+          "--arp-for-unknowns: expected auto, true or false, not '" + o.get_string("arp_for_unknowns") + "'";
+      return false;
+    }
+    return true;
+  };
   info.create = [] { return std::make_unique<L3Learning>(); };
   return info;
 }

@@ -262,6 +262,12 @@ AppInfo mac_blocker_app_info() {
     o.add_int("hard_timeout", 0, "hard timeout of the drop flows, seconds (0: none)");
     o.add_int("priority", 0xffff, "priority of the drop flows");
   };
+  info.validate = [](const OptionValues& o, std::string* error) {
+    std::set<uint64_t> macs;
+    if (parse_block_option(o.get_string("block"), &macs, error)) return true;
+    *error = "--block: " + *error;
+    return false;
+  };
   info.create = [] { return std::make_unique<MacBlocker>(); };
   return info;
 }

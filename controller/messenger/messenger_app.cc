@@ -39,40 +39,75 @@ using nlohmann::json;
 
 // "--token=SECRET", or "env:NAME" / "file:PATH" (first line) so the secret
 // need not show in the process list.
-std::string resolve_token(const std::string& raw) {
+bool resolve_token(const std::string& raw, std::string* token, std::string* error) {
   if (raw.rfind("env:", 0) == 0) {
     const char* v = std::getenv(raw.substr(4).c_str());
-    if (!v || !*v) fail(2, "--token=" + raw + ": the variable is not set");
-    return v;
+    if (!v || !*v) {
+      *error = "--token=" + raw + ": the variable is not set";
+      return false;
+    }
+    *token = v;
+    return true;
   }
   if (raw.rfind("file:", 0) == 0) {
     std::ifstream f(raw.substr(5));
     std::string line;
-    if (!f || !std::getline(f, line) || line.empty())
-      fail(2, "--token=" + raw + ": cannot read a token from the file");
-    return line;
+    if (!f || !std::getline(f, line) || line.empty()) {
+      *error = "--token=" + raw + ": cannot read a token from the file";
+      return false;
+    }
+    *token = line;
+    return true;
   }
-  return raw;
+  *token = raw;
+  return true;
+}
+
+// What to listen on, checked: AppInfo::validate runs this before start-up
+// (bad values: exit 2), start() again to get the values.
+struct ListenPlan {
+  std::string tcp;  // empty: no TCP
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+  std::string unix_path;
+  std::string token;
+};
+
+bool plan_listening(const OptionValues& o, ListenPlan* plan, std::string* error) {
+  if (!resolve_token(o.get_string("token"), &plan->token, error)) return false;
+  const std::string tcp = o.get_string("tcp");
+  plan->unix_path = o.get_string("unix");
+  if (!tcp.empty() && tcp != "off") {
+    plan->tcp = tcp;
+    if (!msg::resolve_tcp(tcp, &plan->addr, &plan->len, error)) return false;
+    if (!msg::is_loopback(reinterpret_cast<sockaddr*>(&plan->addr)) && plan->token.empty()) {
+      *error = "refusing to listen on " + tcp +
+               " (not loopback) without --token=SECRET: anyone who can reach it could change flows";
+      return false;
+    }
+  }
+  if (plan->tcp.empty() && plan->unix_path.empty()) {
+    *error = "nothing to listen on (--tcp=off and no --unix)";
+    return false;
+  }
+  return true;
 }
 
 class Messenger : public App {
  public:
   void start(AppContext& ctx) override {
     const OptionValues& o = ctx.options();
-    const std::string tcp = o.get_string("tcp");
-    const std::string unix_path = o.get_string("unix");
-    const std::string token = resolve_token(o.get_string("token"));
+    ListenPlan plan;
     std::string error;
-    sockaddr_storage addr{};
-    socklen_t len = 0;
-    const bool use_tcp = !tcp.empty() && tcp != "off";
-    if (use_tcp) {
-      if (!msg::resolve_tcp(tcp, &addr, &len, &error)) fail(2, error);
-      if (!msg::is_loopback(reinterpret_cast<sockaddr*>(&addr)) && token.empty())
-        fail(2, "refusing to listen on " + tcp +
-                    " (not loopback) without --token=SECRET: anyone who can reach it could change flows");
-    }
-    if (!use_tcp && unix_path.empty()) fail(2, "nothing to listen on (--tcp=off and no --unix)");
+    // Validated before start-up already (exit 2); this catches an app
+    // started without the CLI (tests, embedding).
+    if (!plan_listening(o, &plan, &error)) fail(2, error);
+    const std::string& tcp = plan.tcp;
+    const std::string& unix_path = plan.unix_path;
+    const std::string& token = plan.token;
+    const sockaddr_storage& addr = plan.addr;
+    const socklen_t len = plan.len;
+    const bool use_tcp = !tcp.empty();
 
     msg::Limits limits;
     limits.max_line = static_cast<size_t>(std::max<int64_t>(64, o.get_int("max_line")));
@@ -164,6 +199,10 @@ AppInfo messenger_app_info() {
     o.add_int("max_line", 1 << 20, "longest request line in bytes (longer: error and close)");
     o.add_int("max_output", 8 << 20, "bytes queued to a client before it is dropped as not reading");
     o.add_int("log_queue", 4096, "log records buffered for streaming before they are dropped");
+  };
+  info.validate = [](const OptionValues& o, std::string* error) {
+    ListenPlan plan;
+    return plan_listening(o, &plan, error);
   };
   info.create = [] { return std::make_unique<Messenger>(); };
   return info;

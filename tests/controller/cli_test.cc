@@ -65,6 +65,28 @@ TEST_F(CliTest, UnknownAppOptionOrValueIsAnError) {
   EXPECT_FALSE(parse_cli({"--no-such-global", "hub"}, catalog_, false, &cli_, &err_));
 }
 
+// AppInfo::validate: values of the right type that still make no sense are
+// refused before anything starts (ofctl-run exits 2 with the message).
+TEST_F(CliTest, AppValidationRefusesBadValues) {
+  EXPECT_FALSE(
+      parse_cli({"mac_blocker", "--block=00:00:00:00:00:01,nonsense"}, catalog_, false, &cli_, &err_));
+  EXPECT_NE(err_.find("mac_blocker: --block:"), std::string::npos) << err_;
+  EXPECT_FALSE(parse_cli({"mac_blocker", "--block=01:00:5e:00:00:01"}, catalog_, false, &cli_, &err_));
+  EXPECT_NE(err_.find("multicast"), std::string::npos) << err_;
+  EXPECT_FALSE(parse_cli({"l3_learning", "--fakeways=10.0.0.300"}, catalog_, false, &cli_, &err_));
+  EXPECT_NE(err_.find("--fakeways"), std::string::npos) << err_;
+  EXPECT_FALSE(parse_cli({"l3_learning", "--arp-for-unknowns=maybe"}, catalog_, false, &cli_, &err_));
+  EXPECT_NE(err_.find("--arp-for-unknowns"), std::string::npos) << err_;
+  EXPECT_FALSE(parse_cli({"messenger", "--tcp=0.0.0.0:7790"}, catalog_, false, &cli_, &err_));
+  EXPECT_NE(err_.find("without --token"), std::string::npos) << err_;
+  EXPECT_FALSE(parse_cli({"messenger", "--tcp=off"}, catalog_, false, &cli_, &err_));
+  EXPECT_NE(err_.find("nothing to listen on"), std::string::npos) << err_;
+  EXPECT_TRUE(parse_cli({"messenger", "--tcp=0.0.0.0:7790", "--token=s3cret", "mac_blocker",
+                         "--block=00:00:00:00:00:01", "l3_learning", "--fakeways=10.0.0.1"},
+                        catalog_, false, &cli_, &err_))
+      << err_;
+}
+
 TEST_F(CliTest, LogLevels) {
   std::string err;
   EXPECT_TRUE(apply_log_levels({"info", "l2_learning:debug,conn:warn"}, &err)) << err;
