@@ -17,7 +17,11 @@ LineReader::Status LineReader::next(std::string* line) {
   const size_t nl = buf_.find('\n', off_ + scanned_);
   if (nl == std::string::npos) {
     scanned_ = buf_.size() - off_;
-    if (scanned_ > max_line_) {
+    // A trailing '\r' may be the first half of a "\r\n" still in flight: it
+    // does not count towards the line's length (as it would not once the
+    // '\n' arrives).
+    const size_t pending = scanned_ - (scanned_ > 0 && buf_.back() == '\r' ? 1 : 0);
+    if (pending > max_line_) {
       too_long_ = true;
       return Status::kTooLong;
     }

@@ -38,7 +38,9 @@ tl::expected<Request, RequestError> parse_request(std::string_view line) {
   Request r;
   try {
     r.body = json::parse(line);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, but also out_of_range for a number no double holds
+    // ("1e400"): any of them is the client's bad JSON, never our crash.
     return tl::make_unexpected(RequestError{std::string("bad JSON: ") + e.what(), {}});
   }
   if (!r.body.is_object()) return tl::make_unexpected(RequestError{"a request must be a JSON object", {}});

@@ -37,6 +37,20 @@ TEST(LineReader, LineOfExactlyTheBoundPasses) {
   EXPECT_EQ(line, "abcd");
 }
 
+// Found by fuzz_msg_line_reader: the same line must pass whether its CRLF
+// arrives in one read or split between two.
+TEST(LineReader, LineOfExactlyTheBoundPassesWithCrlfSplitAcrossReads) {
+  LineReader r(4);
+  std::string line;
+  r.feed("abcd\r");
+  EXPECT_EQ(r.next(&line), Status::kNeedMore);
+  r.feed("\n");
+  ASSERT_EQ(r.next(&line), Status::kLine);
+  EXPECT_EQ(line, "abcd");
+  r.feed("abcde");  // one byte over, no CR: too long at once
+  EXPECT_EQ(r.next(&line), Status::kTooLong);
+}
+
 TEST(LineReader, OverLongLineWithNewlineIsTooLong) {
   LineReader r(4);
   std::string line;
