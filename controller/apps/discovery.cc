@@ -106,7 +106,7 @@ void Discovery::start(AppContext& ctx) {
       },
       kDiscoveryListenPriority);
   // A port that appears or comes up is probed at once, not a round later.
-  ctx.listen<PortStatus>([this](PortStatus& ev) {
+  ctx.listen<PortStatus>([](PortStatus& ev) {
     const of::PhyPort& p = ev.msg.desc;
     if (ev.msg.reason == of::PortReason::kDelete || p.port_no == 0 || p.port_no > of::port::kMax) return;
     if ((p.state & of::port_state::kLinkDown) || (p.config & of::port_config::kPortDown)) return;
