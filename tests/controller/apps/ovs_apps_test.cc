@@ -1,9 +1,12 @@
-// mac_blocker + l2_learning and l3_learning in ofctl-run against a real
-// Open vSwitch (userspace, dummy ports recording to pcap): after traffic
-// injected with netdev-dummy/receive, `ovs-ofctl -O OpenFlow10 dump-flows`
-// shows the expected flows and the frames left the expected ports.
+// mac_blocker + l2_learning, l3_learning, l2_pairs and flow_stats in
+// ofctl-run against a real Open vSwitch (userspace, dummy ports recording to
+// pcap): after traffic injected with netdev-dummy/receive, `ovs-ofctl -O
+// OpenFlow10 dump-flows` shows the expected flows and the frames left the
+// expected ports; flow_stats' figures (through the messenger) agree with it.
 
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/controller/ovs_harness.h"
 
@@ -136,6 +139,83 @@ TEST_F(OvsApps, L3LearningAnswersArpHoldsUnknownsAndInstallsRewritingFlows) {
   EXPECT_EQ(OvsHarness::count(flows, "actions="), 1u) << flows;
   for (size_t i = 2; i < 4; ++i) EXPECT_EQ(hex(ovs_.tx(2)[i]), ip_hex(kB, kA, "0a000001", "0a000002"));
   EXPECT_EQ(ovs_.tx(3).size(), 2u);  // the controller's ARP request and H2's flooded reply
+}
+
+TEST_F(OvsApps, L2PairsInstallsTheMacPairBothWays) {
+  ASSERT_TRUE(ovs_.start_controller({"l2_pairs"}));
+  ASSERT_TRUE(ovs_.add_bridge("00000000000000a1", 3));
+  // A (p1) -> B: B unknown, flooded to p2 and p3; no flow.
+  ovs_.inject("p1", ip_hex(kB, kA, "0a000001", "0a000002"));
+  ASSERT_TRUE(OvsHarness::wait_for([&] { return ovs_.tx(2).size() == 1 && ovs_.tx(3).size() == 1; }));
+  // B (p2) -> A: A known on p1: flows for the pair in both directions,
+  // matching the two MACs only, and the frame out of p1.
+  ovs_.inject("p2", ip_hex(kA, kB, "0a000002", "0a000001"));
+  const std::string b_to_a = "dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01 actions=output:1";
+  const std::string a_to_b = "dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02 actions=output:2";
+  ASSERT_TRUE(OvsHarness::wait_for([&] {
+    const std::string f = ovs_.dump_flows();
+    return f.find(b_to_a) != std::string::npos && f.find(a_to_b) != std::string::npos;
+  })) << ovs_.dump_flows();
+  ASSERT_TRUE(OvsHarness::wait_for([&] { return ovs_.tx(1).size() == 1; }));
+  // A -> B again: forwarded by the switch on the reverse flow, to p2 only.
+  ovs_.inject("p1", ip_hex(kB, kA, "0a000001", "0a000002"));
+  ASSERT_TRUE(OvsHarness::wait_for([&] { return ovs_.tx(2).size() == 2; }));
+  // OVS updates flow counters a moment after forwarding.
+  EXPECT_TRUE(OvsHarness::wait_for([&] {
+    return flow_line(ovs_.dump_flows(), a_to_b).find("n_packets=1,") != std::string::npos;
+  })) << ovs_.dump_flows();
+  const std::string flows = ovs_.dump_flows();
+  EXPECT_EQ(OvsHarness::count(flows, "actions="), 2u) << flows;
+  EXPECT_EQ(flow_line(flows, a_to_b).find("in_port"), std::string::npos) << flows;  // pair only
+  EXPECT_EQ(ovs_.tx(3).size(), 1u);                                                 // only the first flood
+  EXPECT_EQ(hex(ovs_.tx(2)[1]), ip_hex(kB, kA, "0a000001", "0a000002"));
+}
+
+TEST_F(OvsApps, FlowStatsFiguresMatchTheSwitch) {
+  const std::string sock = ovs_.dir() + "/msg.sock";
+  ASSERT_TRUE(ovs_.start_controller(
+      {"flow_stats", "--interval=0.3", "l2_learning", "messenger", "--tcp=off", "--unix=" + sock}));
+  ASSERT_TRUE(ovs_.add_bridge("00000000000000a1", 3));
+  // A flow from l2_learning (B -> A after A was learned), then one frame on it.
+  ovs_.inject("p1", ip_hex(kB, kA, "0a000001", "0a000002"));
+  ASSERT_TRUE(OvsHarness::wait_for([&] { return ovs_.tx(2).size() == 1; }));
+  ovs_.inject("p2", ip_hex(kA, kB, "0a000002", "0a000001"));
+  ASSERT_TRUE(OvsHarness::wait_for([&] { return ovs_.tx(1).size() == 1; }));
+  ovs_.inject("p2", ip_hex(kA, kB, "0a000002", "0a000001"));
+  ASSERT_TRUE(OvsHarness::wait_for([&] { return ovs_.tx(1).size() == 2; }));
+  const std::string flows = ovs_.dump_flows();
+  ASSERT_EQ(OvsHarness::count(flows, "actions=output:1"), 1u) << flows;
+
+  const char* build = std::getenv("OFKIT_BUILD_DIR");
+  const std::string msg = std::string(build ? build : ".") + "/controller/ofctl-msg";
+  if (!OvsHarness::have(msg.c_str())) GTEST_SKIP() << "no " << msg;
+  // Polls are every 0.3 s: wait for a round that saw the forwarded frame.
+  nlohmann::json sw;
+  ASSERT_TRUE(OvsHarness::wait_for([&] {
+    int st = 0;
+    const std::string out =
+        OvsHarness::run(msg + " --connect=unix:" + sock + " --compact flow_stats.latest", &st);
+    if (st != 0) return false;
+    auto j = nlohmann::json::parse(out, nullptr, false);
+    if (j.is_discarded() || !j.contains("switches") || j["switches"].empty()) return false;
+    sw = j["switches"][0];
+    return sw.contains("flows") && sw["flows"]["count"] == 1 && sw["flows"]["packets"].get<uint64_t>() >= 1;
+  })) << sw.dump()
+      << "\n"
+      << ovs_.controller_log();
+  EXPECT_EQ(sw["dpid"], "00000000000000a1");
+  const auto& entry = sw["flows"]["entries"][0];
+  EXPECT_EQ(entry["actions"], "output:1") << entry.dump();
+  EXPECT_NE(entry["match"].get<std::string>().find("dl_src=00:00:00:00:00:02"), std::string::npos) << entry;
+  EXPECT_EQ(sw["aggregate"]["flows"], 1) << sw.dump();
+  ASSERT_TRUE(sw.contains("ports"));
+  uint64_t tx1 = 0;
+  for (const auto& p : sw["ports"])
+    if (p["port"] == 1) tx1 = p["tx_packets"].get<uint64_t>();
+  EXPECT_EQ(tx1, 2u) << sw.dump();  // both frames A received
+  // And the one-line summary in the log.
+  EXPECT_NE(ovs_.controller_log().find("00000000000000a1: 1 flows"), std::string::npos)
+      << ovs_.controller_log();
 }
 
 }  // namespace
