@@ -5,7 +5,9 @@
 // transmit to pcap files, frames injected with `ovs-appctl
 // netdev-dummy/receive`, and ofctl-run started as a child with the given
 // apps. Everything started is stopped and the temp dir removed, pass or
-// fail (the same steps as ovs_test.cc, shareable by other suites).
+// fail. Used by every suite that runs ofctl-run against OVS (controller,
+// apps, topo, messenger); bridges other than the one-bridge br0 of
+// add_bridge are built from the netdev_bridge/dummy_port/patch_port pieces.
 
 #include <netinet/in.h>
 #include <signal.h>
@@ -71,6 +73,22 @@ class OvsHarness {
     }
     return out;
   }
+  // "aa:bb:cc:dd:ee:ff" for the six bytes of frame `b` at `at` (which the caller checked exist).
+  static std::string mac(const std::vector<uint8_t>& b, size_t at) {
+    char s[18];
+    std::snprintf(s, sizeof s, "%02x:%02x:%02x:%02x:%02x:%02x", b[at], b[at + 1], b[at + 2], b[at + 3],
+                  b[at + 4], b[at + 5]);
+    return s;
+  }
+  // An IPv4/UDP frame dst <- src (12 hex digits each; 10.0.0.1:1000 ->
+  // 10.0.0.2:2000) as hex for netdev-dummy/receive.
+  static std::string udp_frame_hex(const std::string& dst, const std::string& src) {
+    return dst + src +
+           "0800"
+           "4500002e00000000401100000a0000010a000002"
+           "03e807d0001a0000" +
+           std::string(36, '0');
+  }
   static size_t count(const std::string& s, const std::string& what) {
     size_t n = 0;
     for (size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
@@ -88,10 +106,11 @@ class OvsHarness {
 
   ~OvsHarness() { stop(); }
 
-  // Starts ovsdb-server and ovs-vswitchd. ADD_FAILUREs and returns false on error.
-  bool start_ovs() {
-    char tmpl[] = "/tmp/ofctl-ovs-XXXXXX";
-    if (!::mkdtemp(tmpl)) return false;
+  // Starts ovsdb-server and ovs-vswitchd in a new /tmp/<prefix>-XXXXXX.
+  // ADD_FAILUREs and returns false on error.
+  bool start_ovs(const std::string& prefix = "ofctl-ovs") {
+    std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+    if (!::mkdtemp(tmpl.data())) return fail("mkdtemp " + tmpl);
     dir_ = tmpl;
     env_ = "OVS_RUNDIR=" + dir_ + " OVS_DBDIR=" + dir_ + " OVS_LOGDIR=" + dir_ + " OVS_SYSCONFDIR=" + dir_ +
            " OVS_PKGDATADIR=/usr/share/openvswitch ";
@@ -120,11 +139,10 @@ class OvsHarness {
   // Starts ofctl-run (from $OFKIT_BUILD_DIR) listening on a free loopback
   // port with these words after the global options, e.g. {"l2_learning"}.
   bool start_controller(const std::vector<std::string>& app_args) {
-    const char* build = std::getenv("OFKIT_BUILD_DIR");
-    const std::string ofctl = std::string(build ? build : ".") + "/controller/ofctl-run";
-    if (!have(ofctl.c_str())) return fail("no " + ofctl);
+    const std::string ofctl_run = program("ofctl-run");
+    if (!have(ofctl_run.c_str())) return fail("no " + ofctl_run);
     port_ = free_port();
-    std::vector<std::string> words = {ofctl, "--listen=ptcp:" + std::to_string(port_) + ":127.0.0.1",
+    std::vector<std::string> words = {ofctl_run, "--listen=ptcp:" + std::to_string(port_) + ":127.0.0.1",
                                       "--threads=2", "--stats-interval=0"};
     words.insert(words.end(), app_args.begin(), app_args.end());
     ctl_pid_ = ::fork();
@@ -142,22 +160,40 @@ class OvsHarness {
     return true;
   }
 
+  // ovs-vsctl command pieces, joined into one transaction by the caller.
+  // A netdev bridge `br` speaking OpenFlow10 only, fail_mode secure.
+  static std::string netdev_bridge(const std::string& br, const std::string& dpid) {
+    return "add-br " + br + " -- set bridge " + br +
+           " datapath_type=netdev protocols=OpenFlow10 fail_mode=secure other-config:datapath-id=" + dpid;
+  }
+  // A dummy port `name` at `ofport`, recording what it transmits to `tx_pcap` if not empty.
+  static std::string dummy_port(const std::string& br, const std::string& name, int ofport,
+                                const std::string& tx_pcap = "") {
+    std::string cmd = " -- add-port " + br + " " + name + " -- set Interface " + name +
+                      " type=dummy ofport_request=" + std::to_string(ofport);
+    if (!tx_pcap.empty()) cmd += " options:tx_pcap=" + tx_pcap;
+    return cmd;
+  }
+  // A patch port `name` at `ofport` whose other end is the patch port `peer`.
+  static std::string patch_port(const std::string& br, const std::string& name, const std::string& peer,
+                                int ofport) {
+    return " -- add-port " + br + " " + name + " -- set Interface " + name +
+           " type=patch options:peer=" + peer + " ofport_request=" + std::to_string(ofport);
+  }
+
   // br0 (datapath id `dpid`, 16 hex digits), OpenFlow10, fail_mode secure,
-  // dummy ports p1..pN (ofport N) recording to pN-tx.pcap, connected to
-  // ofctl-run; true once ofctl-run logs the switch up.
-  bool add_bridge(const std::string& dpid, int n_ports) {
-    std::string cmd =
-        "add-br br0 -- set bridge br0 datapath_type=netdev protocols=OpenFlow10 fail_mode=secure "
-        "other-config:datapath-id=" +
-        dpid;
+  // dummy ports p1..pN (ofport N) recording to pN-tx.pcap (unless
+  // record_tx is false), connected to ofctl-run; true once ofctl-run logs
+  // the switch up.
+  bool add_bridge(const std::string& dpid, int n_ports, bool record_tx = true) {
+    std::string cmd = netdev_bridge("br0", dpid);
     for (int p = 1; p <= n_ports; ++p) {
       const std::string n = std::to_string(p);
-      cmd += " -- add-port br0 p" + n + " -- set Interface p" + n + " type=dummy ofport_request=" + n +
-             " options:tx_pcap=" + dir_ + "/p" + n + "-tx.pcap";
+      cmd += dummy_port("br0", "p" + n, p, record_tx ? dir_ + "/p" + n + "-tx.pcap" : "");
     }
     const std::string out = vsctl(cmd);
     if (vsctl("br-exists br0") != "") return fail(out);
-    vsctl("set-controller br0 tcp:127.0.0.1:" + std::to_string(port_));
+    set_controller("br0");
     if (!wait_for([&] { return controller_log().find("switch " + dpid + " up") != std::string::npos; }))
       return fail("the bridge never connected to ofctl-run");
     return true;
@@ -193,8 +229,13 @@ class OvsHarness {
     }
   }
 
+  // Points bridge `br` at ofctl-run.
+  void set_controller(const std::string& br) {
+    vsctl("set-controller " + br + " tcp:127.0.0.1:" + std::to_string(port_));
+  }
   std::string vsctl(const std::string& args) { return run(env_ + "ovs-vsctl " + db_ + " " + args); }
-  std::string dump_flows() { return run(env_ + "ovs-ofctl -O OpenFlow10 dump-flows br0"); }
+  std::string ofctl(const std::string& args) { return run(env_ + "ovs-ofctl -O OpenFlow10 " + args); }
+  std::string dump_flows() { return ofctl("dump-flows br0"); }
   void inject(const std::string& port, const std::string& hex) {
     int st = 0;
     const std::string out = run(env_ + "ovs-appctl netdev-dummy/receive " + port + " " + hex, &st);
@@ -205,6 +246,12 @@ class OvsHarness {
     return pcap_frames(dir_ + "/p" + std::to_string(port) + "-tx.pcap");
   }
   const std::string& dir() const { return dir_; }
+  uint16_t controller_port() const { return port_; }
+  // $OFKIT_BUILD_DIR/controller/<name> (a program of the build).
+  static std::string program(const std::string& name) {
+    const char* build = std::getenv("OFKIT_BUILD_DIR");
+    return std::string(build ? build : ".") + "/controller/" + name;
+  }
 
  private:
   bool fail(const std::string& why) {
@@ -212,10 +259,13 @@ class OvsHarness {
     return false;
   }
   void stop_daemon(const std::string& name) {
-    run(env_ + "ovs-appctl -t " + name + " exit --cleanup");
+    // Read the pidfile first: `exit --cleanup` removes it, and the pid is
+    // the fallback if the daemon does not go.
     std::ifstream pf(dir_ + "/" + name + ".pid");
     pid_t pid = 0;
-    if (pf >> pid && pid > 0) {
+    pf >> pid;
+    run(env_ + "ovs-appctl -t " + name + " exit --cleanup");
+    if (pid > 0) {
       for (int i = 0; i < 30 && ::kill(pid, 0) == 0; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       if (::kill(pid, 0) == 0) ::kill(pid, SIGKILL);

@@ -1,186 +1,56 @@
 // The check against real Open vSwitch: ofctl-run messenger +
 // l2_learning controls a userspace OVS bridge (ovs-vswitchd --enable-dummy,
-// private ovsdb in a temp dir, as tests/controller/ovs_test.cc); a flow added
+// private ovsdb in a temp dir, tests/controller/ovs_harness.h); a flow added
 // with `ofctl-msg of.add_flow` shows up in `ovs-ofctl -O OpenFlow10
 // dump-flows`, of.list_switches and of.dump_flows see the bridge, and
 // of.delete_flows removes the flow again. Everything started here is stopped
 // and the temp dir removed, pass or fail.
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
-#include <array>
-#include <chrono>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
+#include <algorithm>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "controller/ovs_harness.h"
+
 namespace {
 
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
 using nlohmann::json;
-
-std::string run(const std::string& cmd, int* status = nullptr) {
-  std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int st = ::pclose(p);
-  if (status) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
-
-bool have(const char* path) { return ::access(path, X_OK) == 0; }
-
-uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof sin);
-  socklen_t len = sizeof sin;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
-  ::close(fd);
-  return ntohs(sin.sin_port);
-}
-
-template <typename P>
-bool wait_for(P pred, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return pred();
-}
+using ofkit::ctl::testing::OvsHarness;
 
 class OvsMessenger : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!have("/usr/sbin/ovs-vswitchd") || !have("/usr/sbin/ovsdb-server") || !have("/usr/bin/ovs-vsctl"))
-      GTEST_SKIP() << "Open vSwitch not installed (scripts/install-deps.sh)";
-    const char* build = std::getenv("OFKIT_BUILD_DIR");
-    const std::string b = build ? build : ".";
-    ofctl_ = b + "/controller/ofctl-run";
-    msg_ = b + "/controller/ofctl-msg";
-    ASSERT_TRUE(have(ofctl_.c_str()) && have(msg_.c_str()));
-    char tmpl[] = "/tmp/ofctl-msg-ovs-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    env_ = "OVS_RUNDIR=" + dir_ + " OVS_DBDIR=" + dir_ + " OVS_LOGDIR=" + dir_ + " OVS_SYSCONFDIR=" + dir_ +
-           " OVS_PKGDATADIR=/usr/share/openvswitch ";
-    db_ = "--db=unix:" + dir_ + "/db.sock";
-    int st = 0;
-    std::string out =
-        run(env_ + "ovsdb-tool create " + dir_ + "/conf.db /usr/share/openvswitch/vswitch.ovsschema", &st);
-    ASSERT_EQ(st, 0) << out;
-    out = run(env_ + "ovsdb-server --detach --no-chdir --pidfile --log-file --remote=punix:" + dir_ +
-                  "/db.sock " + dir_ + "/conf.db",
-              &st);
-    ASSERT_EQ(st, 0) << out;
-    ovsdb_started_ = true;
-    out = run(env_ + "ovs-vsctl " + db_ + " --no-wait init", &st);
-    ASSERT_EQ(st, 0) << out;
-    out = run(env_ +
-                  "ovs-vswitchd --enable-dummy=override --disable-system --detach --no-chdir --pidfile "
-                  "--log-file unix:" +
-                  dir_ + "/db.sock",
-              &st);
-    ASSERT_EQ(st, 0) << out;
-    vswitchd_started_ = true;
-
-    of_port_ = free_port();
-    msg_port_ = free_port();
-    ctl_pid_ = ::fork();
-    ASSERT_GE(ctl_pid_, 0);
-    if (ctl_pid_ == 0) {
-      const std::string log = dir_ + "/ofctl-run.log";
-      FILE* f = std::freopen(log.c_str(), "w", stderr);
-      (void)f;
-      const std::string listen = "--listen=ptcp:" + std::to_string(of_port_) + ":127.0.0.1";
-      const std::string tcp = "--tcp=127.0.0.1:" + std::to_string(msg_port_);
-      ::execl(ofctl_.c_str(), ofctl_.c_str(), listen.c_str(), "--threads=2", "--stats-interval=0",
-              "messenger", tcp.c_str(), "l2_learning", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
+    if (!OvsHarness::available()) GTEST_SKIP() << "Open vSwitch not installed (scripts/install-deps.sh)";
+    const std::string ofctl = OvsHarness::program("ofctl-run");
+    msg_ = OvsHarness::program("ofctl-msg");
+    ASSERT_TRUE(OvsHarness::have(ofctl.c_str()) && OvsHarness::have(msg_.c_str()));
+    ASSERT_TRUE(ovs_.start_ovs("ofctl-msg-ovs"));
+    msg_port_ = OvsHarness::free_port();
+    ASSERT_TRUE(
+        ovs_.start_controller({"messenger", "--tcp=127.0.0.1:" + std::to_string(msg_port_), "l2_learning"}));
   }
+  void TearDown() override { ovs_.stop(); }
 
-  void TearDown() override {
-    if (ctl_pid_ > 0) {
-      ::kill(ctl_pid_, SIGTERM);
-      int st = 0;
-      for (int i = 0; i < 50 && ctl_pid_ > 0; ++i) {
-        if (::waitpid(ctl_pid_, &st, WNOHANG) == ctl_pid_) {
-          ctl_pid_ = -1;
-          EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "ofctl-run did not stop cleanly";
-        } else {
-          std::this_thread::sleep_for(100ms);
-        }
-      }
-      if (ctl_pid_ > 0) {
-        ::kill(ctl_pid_, SIGKILL);
-        ::waitpid(ctl_pid_, &st, 0);
-      }
-    }
-    if (vswitchd_started_) stop_daemon("ovs-vswitchd");
-    if (ovsdb_started_) stop_daemon("ovsdb-server");
-    if (!dir_.empty()) {
-      if (HasFailure()) std::fprintf(stderr, "ofctl-run log:\n%s\n", log().c_str());
-      std::error_code ec;
-      fs::remove_all(dir_, ec);
-    }
-  }
-
-  void stop_daemon(const std::string& name) {
-    run(env_ + "ovs-appctl -t " + name + " exit --cleanup");
-    std::ifstream pf(dir_ + "/" + name + ".pid");
-    pid_t pid = 0;
-    if (pf >> pid && pid > 0) {
-      for (int i = 0; i < 30 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(100ms);
-      if (::kill(pid, 0) == 0) ::kill(pid, SIGKILL);
-    }
-  }
-
-  std::string log() { return run("cat " + dir_ + "/ofctl-run.log"); }
-  std::string vsctl(const std::string& args) { return run(env_ + "ovs-vsctl " + db_ + " " + args); }
-  std::string dump_flows() { return run(env_ + "ovs-ofctl -O OpenFlow10 dump-flows br0"); }
+  std::string dump_flows() { return ovs_.dump_flows(); }
   std::string msg(const std::string& args, int* rc) {
-    return run(msg_ + " --timeout=5 --connect=tcp:127.0.0.1:" + std::to_string(msg_port_) + " " + args, rc);
+    return OvsHarness::run(
+        msg_ + " --timeout=5 --connect=tcp:127.0.0.1:" + std::to_string(msg_port_) + " " + args, rc);
   }
 
-  std::string ofctl_, msg_, dir_, env_, db_;
-  uint16_t of_port_ = 0, msg_port_ = 0;
-  pid_t ctl_pid_ = -1;
-  bool ovsdb_started_ = false, vswitchd_started_ = false;
+  OvsHarness ovs_;
+  std::string msg_;
+  uint16_t msg_port_ = 0;
 };
 
 TEST_F(OvsMessenger, FlowAddedWithOfctlMsgAppearsInOvsOfctlDumpFlows) {
-  std::string cmd =
-      "add-br br0 -- set bridge br0 datapath_type=netdev protocols=OpenFlow10 fail_mode=secure "
-      "other-config:datapath-id=00000000000000a1";
-  for (int p = 1; p <= 2; ++p) {
-    const std::string n = std::to_string(p);
-    cmd += " -- add-port br0 p" + n + " -- set Interface p" + n + " type=dummy ofport_request=" + n;
-  }
-  std::string out = vsctl(cmd);
-  ASSERT_EQ(vsctl("br-exists br0"), "") << out;
-  vsctl("set-controller br0 tcp:127.0.0.1:" + std::to_string(of_port_));
-  ASSERT_TRUE(wait_for([&] { return log().find("switch 00000000000000a1 up") != std::string::npos; }))
-      << "the bridge never connected to ofctl-run";
+  // Two dummy ports, no pcap; true once ofctl-run logs the switch up.
+  ASSERT_TRUE(ovs_.add_bridge("00000000000000a1", 2, false));
 
   int rc = -1;
-  out = msg("of.list_switches", &rc);
+  std::string out = msg("of.list_switches", &rc);
   ASSERT_EQ(rc, 0) << out;
   const json list = json::parse(out);
   ASSERT_EQ(list["switches"].size(), 1u) << out;

@@ -20,82 +20,35 @@
 // still reaches every host once. Everything started here is
 // stopped and the temp dir removed, pass or fail.
 
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "controller/ovs_harness.h"
+
 namespace {
 
-namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using ofkit::ctl::testing::OvsHarness;
 
 constexpr double kInterval = 0.5;  // discovery --interval
-
-std::string run(const std::string& cmd, int* status = nullptr) {
-  std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int st = ::pclose(p);
-  if (status) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
-
-bool have(const char* path) { return ::access(path, X_OK) == 0; }
-
-uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof sin);
-  socklen_t len = sizeof sin;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
-  ::close(fd);
-  return ntohs(sin.sin_port);
-}
 
 struct Frame {
   std::string dst, src;
   uint16_t type = 0;
 };
 
-// The frames of a classic pcap file (Ethernet addresses and type).
+// The frames a dummy port transmitted (Ethernet addresses and type).
 std::vector<Frame> pcap_frames(const std::string& path) {
   std::vector<Frame> out;
-  std::ifstream f(path, std::ios::binary);
-  std::vector<uint8_t> b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  size_t off = 24;
-  auto mac = [&](size_t at) {
-    char s[18];
-    std::snprintf(s, sizeof s, "%02x:%02x:%02x:%02x:%02x:%02x", b[at], b[at + 1], b[at + 2], b[at + 3],
-                  b[at + 4], b[at + 5]);
-    return std::string(s);
-  };
-  while (off + 16 <= b.size()) {
-    const uint32_t caplen = b[off + 8] | b[off + 9] << 8 | b[off + 10] << 16 | uint32_t(b[off + 11]) << 24;
-    off += 16;
-    if (off + caplen > b.size() || caplen < 14) break;
-    out.push_back({mac(off), mac(off + 6), static_cast<uint16_t>(b[off + 12] << 8 | b[off + 13])});
-    off += caplen;
+  for (const auto& b : OvsHarness::pcap_frames(path)) {
+    if (b.size() < 14) break;
+    out.push_back({OvsHarness::mac(b, 0), OvsHarness::mac(b, 6), static_cast<uint16_t>(b[12] << 8 | b[13])});
   }
   return out;
 }
@@ -109,122 +62,35 @@ std::vector<Frame> data_frames(const std::string& path) {
 }
 
 std::string frame_hex(const std::string& dst, const std::string& src) {
-  return dst + src +
-         "0800"
-         "4500002e00000000401100000a0000010a000002"
-         "03e807d0001a0000" +
-         std::string(36, '0');
+  return OvsHarness::udp_frame_hex(dst, src);
 }
 
 class OvsLoop : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!have("/usr/sbin/ovs-vswitchd") || !have("/usr/sbin/ovsdb-server") || !have("/usr/bin/ovs-vsctl")) {
-      GTEST_SKIP() << "Open vSwitch not installed (scripts/install-deps.sh)";
-    }
-    const char* build = std::getenv("OFKIT_BUILD_DIR");
-    ofctl_ = std::string(build ? build : ".") + "/controller/ofctl-run";
-    ofctl_msg_ = std::string(build ? build : ".") + "/controller/ofctl-msg";
-    ASSERT_TRUE(have(ofctl_.c_str())) << ofctl_;
-    char tmpl[] = "/tmp/ofctl-topo-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    env_ = "OVS_RUNDIR=" + dir_ + " OVS_DBDIR=" + dir_ + " OVS_LOGDIR=" + dir_ + " OVS_SYSCONFDIR=" + dir_ +
-           " OVS_PKGDATADIR=/usr/share/openvswitch ";
-    db_ = "--db=unix:" + dir_ + "/db.sock";
-    int st = 0;
-    std::string out =
-        run(env_ + "ovsdb-tool create " + dir_ + "/conf.db /usr/share/openvswitch/vswitch.ovsschema", &st);
-    ASSERT_EQ(st, 0) << out;
-    out = run(env_ + "ovsdb-server --detach --no-chdir --pidfile --log-file --remote=punix:" + dir_ +
-                  "/db.sock " + dir_ + "/conf.db",
-              &st);
-    ASSERT_EQ(st, 0) << out;
-    ovsdb_started_ = true;
-    out = run(env_ + "ovs-vsctl " + db_ + " --no-wait init", &st);
-    ASSERT_EQ(st, 0) << out;
-    out = run(env_ +
-                  "ovs-vswitchd --enable-dummy=override --disable-system --detach --no-chdir --pidfile "
-                  "--log-file unix:" +
-                  dir_ + "/db.sock",
-              &st);
-    ASSERT_EQ(st, 0) << out;
-    vswitchd_started_ = true;
+    if (!OvsHarness::available()) GTEST_SKIP() << "Open vSwitch not installed (scripts/install-deps.sh)";
+    ofctl_msg_ = OvsHarness::program("ofctl-msg");
+    const std::string ofctl = OvsHarness::program("ofctl-run");
+    ASSERT_TRUE(OvsHarness::have(ofctl.c_str())) << ofctl;
+    ASSERT_TRUE(ovs_.start_ovs("ofctl-topo"));
   }
+  void TearDown() override { ovs_.stop(); }
 
   // ofctl-run discovery spanning_tree <forwarding>, a real process.
-  void start_controller(const std::string& forwarding) {
-    port_ = free_port();
-    ctl_pid_ = ::fork();
-    ASSERT_GE(ctl_pid_, 0);
-    if (ctl_pid_ == 0) {
-      const std::string log = dir_ + "/ofctl-run.log";
-      FILE* f = std::freopen(log.c_str(), "w", stderr);
-      (void)f;
-      const std::string listen = "--listen=ptcp:" + std::to_string(port_) + ":127.0.0.1";
-      const std::string interval = "--interval=" + std::to_string(kInterval);
-      const std::string msg_unix = "--unix=" + dir_ + "/msg.sock";
-      ::execl(ofctl_.c_str(), ofctl_.c_str(), listen.c_str(), "--threads=2", "--stats-interval=0",
-              "discovery", interval.c_str(), "--link-timeout=3", "spanning_tree", forwarding.c_str(),
-              "messenger", "--tcp=off", msg_unix.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
+  bool start_controller(const std::string& forwarding) {
+    return ovs_.start_controller({"discovery", "--interval=" + std::to_string(kInterval), "--link-timeout=3",
+                                  "spanning_tree", forwarding, "messenger", "--tcp=off",
+                                  "--unix=" + ovs_.dir() + "/msg.sock"});
   }
 
-  void TearDown() override {
-    if (ctl_pid_ > 0) {
-      ::kill(ctl_pid_, SIGTERM);
-      int st = 0;
-      for (int i = 0; i < 50; ++i) {
-        if (::waitpid(ctl_pid_, &st, WNOHANG) == ctl_pid_) {
-          ctl_pid_ = -1;
-          EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "ofctl-run did not stop cleanly";
-          break;
-        }
-        std::this_thread::sleep_for(100ms);
-      }
-      if (ctl_pid_ > 0) {
-        ::kill(ctl_pid_, SIGKILL);
-        ::waitpid(ctl_pid_, &st, 0);
-      }
-    }
-    if (vswitchd_started_) stop_daemon("ovs-vswitchd");
-    if (ovsdb_started_) stop_daemon("ovsdb-server");
-    if (!dir_.empty()) {
-      if (HasFailure()) std::fprintf(stderr, "ofctl-run log:\n%s\n", log().c_str());
-      std::error_code ec;
-      fs::remove_all(dir_, ec);
-    }
-  }
-
-  void stop_daemon(const std::string& name) {
-    std::ifstream pf(dir_ + "/" + name + ".pid");
-    pid_t pid = 0;
-    pf >> pid;
-    run(env_ + "ovs-appctl -t " + name + " exit --cleanup");
-    if (pid > 0) {
-      for (int i = 0; i < 30 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(100ms);
-      if (::kill(pid, 0) == 0) ::kill(pid, SIGKILL);
-    }
-  }
-
-  std::string log() { return run("cat " + dir_ + "/ofctl-run.log"); }
-  std::string vsctl(const std::string& args) { return run(env_ + "ovs-vsctl " + db_ + " " + args); }
-  std::string ofctl(const std::string& args) { return run(env_ + "ovs-ofctl -O OpenFlow10 " + args); }
-  void inject(const std::string& port, const std::string& hex) {
-    int st = 0;
-    const std::string out = run(env_ + "ovs-appctl netdev-dummy/receive " + port + " " + hex, &st);
-    EXPECT_EQ(st, 0) << out;
-  }
-  std::string pcap(int host) { return dir_ + "/h" + std::to_string(host) + "-tx.pcap"; }
+  std::string log() { return ovs_.controller_log(); }
+  std::string vsctl(const std::string& args) { return ovs_.vsctl(args); }
+  std::string ofctl(const std::string& args) { return ovs_.ofctl(args); }
+  void inject(const std::string& port, const std::string& hex) { ovs_.inject(port, hex); }
+  std::string pcap(int host) { return ovs_.dir() + "/h" + std::to_string(host) + "-tx.pcap"; }
   template <typename P>
-  bool wait_for(P pred, std::chrono::milliseconds timeout = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (pred()) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return pred();
+  static bool wait_for(P pred, std::chrono::milliseconds timeout = 10s) {
+    return OvsHarness::wait_for(pred, timeout);
   }
   // "link up A.p -> B.q" lines of the log, as a set.
   std::set<std::string> links_up() {
@@ -278,35 +144,25 @@ class OvsLoop : public ::testing::Test {
     return out;
   }
 
-  std::string ofctl_, ofctl_msg_, dir_, env_, db_;
-  uint16_t port_ = 0;
-  pid_t ctl_pid_ = -1;
-  bool ovsdb_started_ = false, vswitchd_started_ = false;
+  OvsHarness ovs_;
+  std::string ofctl_msg_;
 };
 
 // The whole scenario under `discovery spanning_tree <forwarding>`.
 void OvsLoop::loop_scenario(const std::string& forwarding) {
-  start_controller(forwarding);
-  ASSERT_GT(ctl_pid_, 0);
+  ASSERT_TRUE(start_controller(forwarding));
   std::string cmd;
   for (int i = 1; i <= 3; ++i) {
     const std::string s = std::to_string(i), next = std::to_string(i % 3 + 1),
                       prev = std::to_string((i + 1) % 3 + 1);
-    cmd += " -- add-br s" + s + " -- set bridge s" + s +
-           " datapath_type=netdev protocols=OpenFlow10 fail_mode=secure "
-           "other-config:datapath-id=00000000000000a" +
-           s;
-    cmd += " -- add-port s" + s + " h" + s + " -- set Interface h" + s +
-           " type=dummy ofport_request=1 options:tx_pcap=" + pcap(i);
-    cmd += " -- add-port s" + s + " s" + s + "-to-s" + next + " -- set Interface s" + s + "-to-s" + next +
-           " type=patch options:peer=s" + next + "-to-s" + s + " ofport_request=2";
-    cmd += " -- add-port s" + s + " s" + s + "-to-s" + prev + " -- set Interface s" + s + "-to-s" + prev +
-           " type=patch options:peer=s" + prev + "-to-s" + s + " ofport_request=3";
+    cmd += " -- " + OvsHarness::netdev_bridge("s" + s, "00000000000000a" + s);
+    cmd += OvsHarness::dummy_port("s" + s, "h" + s, 1, pcap(i));
+    cmd += OvsHarness::patch_port("s" + s, "s" + s + "-to-s" + next, "s" + next + "-to-s" + s, 2);
+    cmd += OvsHarness::patch_port("s" + s, "s" + s + "-to-s" + prev, "s" + prev + "-to-s" + s, 3);
   }
   std::string out = vsctl(cmd.substr(4));
   for (int i = 1; i <= 3; ++i) ASSERT_EQ(vsctl("br-exists s" + std::to_string(i)), "") << out;
-  for (int i = 1; i <= 3; ++i)
-    vsctl("set-controller s" + std::to_string(i) + " tcp:127.0.0.1:" + std::to_string(port_));
+  for (int i = 1; i <= 3; ++i) ovs_.set_controller("s" + std::to_string(i));
 
   // 1. Discovery finds both directions of the three patch cables.
   const std::set<std::string> want_links = {
@@ -316,10 +172,10 @@ void OvsLoop::loop_scenario(const std::string& forwarding) {
   };
   ASSERT_TRUE(wait_for([&] { return links_up() == want_links; }, 15s)) << log();
   // The same through the messenger: `ofctl-msg discovery.links`.
-  if (have(ofctl_msg_.c_str())) {
+  if (OvsHarness::have(ofctl_msg_.c_str())) {
     int st = 0;
-    const std::string reply =
-        run(ofctl_msg_ + " --connect=unix:" + dir_ + "/msg.sock --compact discovery.links", &st);
+    const std::string reply = OvsHarness::run(
+        ofctl_msg_ + " --connect=unix:" + ovs_.dir() + "/msg.sock --compact discovery.links", &st);
     EXPECT_EQ(st, 0) << reply;
     size_t n = 0;
     for (size_t p = reply.find("\"dpid1\""); p != std::string::npos; p = reply.find("\"dpid1\"", p + 1)) ++n;
