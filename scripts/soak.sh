@@ -40,7 +40,7 @@ check() { if eval "$2"; then pass "$1"; else fail "$1" "${3:-}"; fi; }  # check 
 
 if [[ $(id -u) != 0 ]] || ! command -v ip >/dev/null || ! command -v ovs-ofctl >/dev/null; then
   echo "soak: SKIP (needs root, iproute2 and ovs-ofctl)"
-  exit 0
+  exit 77
 fi
 
 # ---- build ---------------------------------------------------------------------
@@ -74,6 +74,12 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT  # (timeout, ^C) through the EXIT trap: nothing left running
 nsx() { ip netns exec "$ns" "$@"; }
 ip netns add "$ns" || { echo "soak: FAIL ip netns add"; echo "soak: FAIL"; exit 1; }
+# `ip netns exec` needs / to be a mount point (it makes it a slave mount);
+# inside a plain chroot it is not, and nothing would run in the namespace.
+if ! probe=$(ip netns exec "$ns" true 2>&1); then
+  echo "soak: SKIP (ip netns exec does not work here: $probe)"
+  exit 77
+fi
 nsx ip link set lo up
 nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 for s in 1 2; do
