@@ -10,12 +10,14 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Position of the first comma outside quotes/brackets, or npos.
-size_t top_level_comma(std::string_view s) {
+// JSON-ish nesting over a stream of characters: "strings" with \ escapes,
+// [ ] and { } depth. Shared by the comma finder and the word splitter.
+struct Nesting {
   int depth = 0;
   bool in_str = false, esc = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
+  // Whether the next character stands outside any string or bracket.
+  bool top_level() const { return !in_str && depth == 0; }
+  void feed(char c) {
     if (in_str) {
       if (esc)
         esc = false;
@@ -23,7 +25,7 @@ size_t top_level_comma(std::string_view s) {
         esc = true;
       else if (c == '"')
         in_str = false;
-      continue;
+      return;
     }
     if (c == '"')
       in_str = true;
@@ -31,8 +33,15 @@ size_t top_level_comma(std::string_view s) {
       ++depth;
     else if ((c == ']' || c == '}') && depth > 0)
       --depth;
-    else if (c == ',' && depth == 0)
-      return i;
+  }
+};
+
+// Position of the first comma outside quotes/brackets, or npos.
+size_t top_level_comma(std::string_view s) {
+  Nesting n;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ',' && n.top_level()) return i;
+    n.feed(s[i]);
   }
   return std::string_view::npos;
 }
@@ -47,20 +56,10 @@ bool key_char(char c, bool first) {
 tl::expected<std::vector<std::string>, std::string> split_words(std::string_view text) {
   std::vector<std::string> out;
   std::string cur;
-  int depth = 0;
-  bool in_str = false, esc = false, have = false;
+  Nesting n;
+  bool have = false;
   for (char c : text) {
-    if (in_str) {
-      cur += c;
-      if (esc)
-        esc = false;
-      else if (c == '\\')
-        esc = true;
-      else if (c == '"')
-        in_str = false;
-      continue;
-    }
-    if (is_space(c) && depth == 0) {
+    if (is_space(c) && n.top_level()) {
       if (have) out.push_back(std::move(cur));
       cur.clear();
       have = false;
@@ -68,15 +67,10 @@ tl::expected<std::vector<std::string>, std::string> split_words(std::string_view
     }
     have = true;
     cur += c;
-    if (c == '"')
-      in_str = true;
-    else if (c == '[' || c == '{')
-      ++depth;
-    else if ((c == ']' || c == '}') && depth > 0)
-      --depth;
+    n.feed(c);
   }
-  if (in_str) return tl::make_unexpected(std::string("unterminated \"string\""));
-  if (depth != 0) return tl::make_unexpected(std::string("unbalanced [ or {"));
+  if (n.in_str) return tl::make_unexpected(std::string("unterminated \"string\""));
+  if (n.depth != 0) return tl::make_unexpected(std::string("unbalanced [ or {"));
   if (have) out.push_back(std::move(cur));
   return out;
 }
